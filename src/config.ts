@@ -1,0 +1,194 @@
+/**
+ * The validated configuration of atc-ops. This module is the only reader of process.env.
+ * A config file is YAML; defaults match the simulated stack. Secrets are references (file or env name);
+ * their values are read by `readSecret` at the edge and never stored in the config object.
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { BadInputError } from './errors';
+import { defaultQueries } from './queries';
+
+const name = z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, 'lower-case letters, digits, _ or -, starting with a letter');
+const url = z.string().url();
+const duration = z.string().regex(/^\d+(ms|s|m|h|d)$/, 'a duration such as 500ms, 30s, 5m, 1h, 2d');
+const secretRef = z.union([z.object({ file: z.string().min(1) }).strict(), z.object({ env: z.string().min(1) }).strict()]);
+
+const environmentSchema = z
+  .object({
+    protected: z.boolean().default(false),
+    requireApproval: z.boolean().default(false),
+    approvers: z.array(z.string().min(1)).default([]),
+    approvalTimeout: duration.default('1h'),
+    limits: z
+      .object({
+        feedLatencyWarnMs: z.number().positive().default(250),
+        feedLatencyFailMs: z.number().positive().default(1000),
+        feedWindow: duration.default('1m'),
+        feedMinBarsInWindow: z.number().int().nonnegative().default(10),
+        feedMaxReconnectsInWindow: z.number().int().nonnegative().default(3),
+        dqGapsMaxInWindow: z.number().int().nonnegative().default(0),
+        dqOutliersMaxInWindow: z.number().int().nonnegative().default(2),
+        dqStaleMaxSeconds: z.number().nonnegative().default(5),
+        botDrawdownWarnPct: z.number().nonnegative().default(5),
+        botDrawdownFailPct: z.number().nonnegative().default(10),
+        botTrackingErrorWarn: z.number().nonnegative().default(0.02),
+        botTrackingErrorFail: z.number().nonnegative().default(0.05),
+        botMinEquity: z.number().nonnegative().default(0),
+        driftPsiWarn: z.number().nonnegative().default(0.1),
+        driftPsiFail: z.number().nonnegative().default(0.25),
+        driftMaxAgeHours: z.number().positive().default(36),
+      })
+      .strict()
+      .default({} as never),
+    haltConfirmTimeout: duration.default('10s'),
+  })
+  .strict();
+
+const serviceSchema = z
+  .object({
+    name,
+    role: z.enum(['platform', 'feed', 'bot']),
+    environments: z.array(name).min(1),
+    container: z.string().min(1),
+    critical: z.boolean().default(true),
+    prometheusJob: z.string().min(1).optional(),
+    healthUrl: url.optional(),
+    controlUrl: url.optional(),
+    dependsOn: z.array(name).default([]),
+  })
+  .strict()
+  .refine((s) => s.role !== 'bot' || s.controlUrl !== undefined, { message: 'a bot needs controlUrl', path: ['controlUrl'] });
+
+const databaseSchema = z
+  .object({
+    host: z.string().default('127.0.0.1'),
+    port: z.number().int().min(1).max(65535).default(5432),
+    user: z.string().min(1),
+    database: z.string().min(1),
+    password: secretRef.optional(),
+    protected: z.boolean().default(false),
+  })
+  .strict();
+
+const channelSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('log') }).strict(),
+  z.object({ type: z.literal('file'), path: z.string().min(1) }).strict(),
+  z.object({ type: z.literal('webhook'), url, token: secretRef.optional() }).strict(),
+]);
+
+export const configSchema = z
+  .object({
+    temporal: z
+      .object({
+        address: z.string().default('127.0.0.1:7233'),
+        namespace: z.string().default('default'),
+        taskQueue: z.string().min(1).default('atc-ops'),
+        uiUrl: url.default('http://127.0.0.1:8233'),
+      })
+      .strict()
+      .default({} as never),
+    server: z
+      .object({
+        host: z.string().default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(8480),
+        webhookToken: secretRef.optional(),
+        bodyLimitBytes: z.number().int().positive().default(1_048_576),
+        workerMetricsPort: z.number().int().min(0).max(65535).default(0),
+      })
+      .strict()
+      .default({} as never),
+    docker: z.object({ socketPath: z.string().default('/var/run/docker.sock') }).strict().default({} as never),
+    prometheus: z.object({ url: url.default('http://127.0.0.1:9090') }).strict().default({} as never),
+    alertmanager: z.object({ url: url.default('http://127.0.0.1:9093') }).strict().default({} as never),
+    databases: z.record(name, databaseSchema).default({}),
+    environments: z.record(name, environmentSchema).default({ dev: {}, paper: {}, live: {} } as never),
+    services: z.array(serviceSchema).default([]),
+    queries: z.record(z.string(), z.string().min(1)).default({}),
+    notify: z.object({ channels: z.array(channelSchema).default([{ type: 'log' }]) }).strict().default({} as never),
+    dataDir: z.string().default('.atc/data'),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const names = new Set<string>();
+    c.services.forEach((s, i) => {
+      if (names.has(s.name)) ctx.addIssue({ code: 'custom', message: `duplicate service ${s.name}`, path: ['services', i, 'name'] });
+      names.add(s.name);
+      s.environments.forEach((e, j) => {
+        if (!(e in c.environments)) ctx.addIssue({ code: 'custom', message: `unknown environment ${e}`, path: ['services', i, 'environments', j] });
+      });
+    });
+    c.services.forEach((s, i) =>
+      s.dependsOn.forEach((d, j) => {
+        if (!names.has(d)) ctx.addIssue({ code: 'custom', message: `unknown service ${d}`, path: ['services', i, 'dependsOn', j] });
+      }),
+    );
+  });
+
+export type AtcConfig = Omit<z.infer<typeof configSchema>, 'queries'> & { queries: Record<string, string> };
+export type ServiceConfig = z.infer<typeof serviceSchema>;
+export type EnvironmentConfig = z.infer<typeof environmentSchema>;
+export type DatabaseConfig = z.infer<typeof databaseSchema>;
+export type SecretRef = z.infer<typeof secretRef>;
+export type ChannelConfig = z.infer<typeof channelSchema>;
+
+/** Validates a parsed config object; every problem is listed with its path. */
+export function parseConfig(raw: unknown, source = 'config'): AtcConfig {
+  const result = configSchema.safeParse(raw ?? {});
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
+    throw new BadInputError(`invalid ${source}:\n${lines.join('\n')}`);
+  }
+  return { ...result.data, queries: { ...defaultQueries, ...result.data.queries } };
+}
+
+/** Where the config comes from: an explicit path, ATC_CONFIG, the rig's own config, or the embedded default. */
+export function configPath(explicit?: string): string | undefined {
+  if (explicit) return explicit;
+  if (process.env.ATC_CONFIG) return process.env.ATC_CONFIG;
+  return undefined;
+}
+
+export function loadConfig(explicit?: string): AtcConfig {
+  const file = configPath(explicit);
+  if (!file) return parseConfig({}, 'embedded default config');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new BadInputError(`cannot read config file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (err) {
+    throw new BadInputError(`config file ${file} is not valid YAML: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const config = parseConfig(raw, `config file ${file}`);
+  const base = path.dirname(path.resolve(file));
+  return { ...config, dataDir: path.resolve(base, config.dataDir) };
+}
+
+/** Reads a secret's value from its file or environment variable. The value must never be logged. */
+export function readSecret(ref: SecretRef | undefined): string | undefined {
+  if (!ref) return undefined;
+  if ('env' in ref) return process.env[ref.env];
+  return readFileSync(ref.file, 'utf8').trim();
+}
+
+/** Environment switches for tools and tests (kept here: this is the only reader of process.env). */
+export function envSetting(nameOf: 'ATC_HOME' | 'TEMPORAL_CLI_PATH' | 'ATC_LOG_LEVEL' | 'CI'): string | undefined {
+  return process.env[nameOf];
+}
+
+export function servicesOf(config: AtcConfig, environment: string, role?: ServiceConfig['role']): ServiceConfig[] {
+  return config.services.filter((s) => s.environments.includes(environment) && (!role || s.role === role));
+}
+
+export function durationMs(d: string): number {
+  const m = /^(\d+)(ms|s|m|h|d)$/.exec(d);
+  if (!m) throw new BadInputError(`bad duration ${d}`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
+  return Number(m[1]) * unit;
+}

@@ -1,0 +1,53 @@
+/** Workflow unit tests: the real Temporal dev server of the rig, the bundled workflows, stubbed activities. */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { NativeConnection, Runtime, Worker, DefaultLogger } from '@temporalio/worker';
+import { bundlePath, REPO_ROOT } from './paths';
+import { rigState } from './rig';
+
+let installed = false;
+export function quietRuntime(): void {
+  if (installed) return;
+  installed = true;
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+}
+
+export interface TemporalTestEnv {
+  address: string;
+  client: Client;
+  nativeConnection: NativeConnection;
+  close(): Promise<void>;
+}
+
+export async function connectTestEnv(): Promise<TemporalTestEnv> {
+  quietRuntime();
+  const address = `127.0.0.1:${rigState().ports.temporal}`;
+  const connection = await Connection.connect({ address });
+  const nativeConnection = await NativeConnection.connect({ address });
+  return {
+    address,
+    client: new Client({ connection }),
+    nativeConnection,
+    async close() {
+      await connection.close();
+      await nativeConnection.close();
+    },
+  };
+}
+
+export async function createTestWorker(env: TemporalTestEnv, activities: object, taskQueue = `test-${randomUUID()}`): Promise<{ worker: Worker; taskQueue: string }> {
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: { codePath: bundlePath() }, activities });
+  return { worker, taskQueue };
+}
+
+/** Saves a finished workflow's history as a replay fixture (test/histories/<name>.json) when RECORD_HISTORIES=1. */
+export async function maybeRecordHistory(handle: WorkflowHandle, name: string): Promise<void> {
+  if (process.env.RECORD_HISTORIES !== '1') return;
+  const history = await handle.fetchHistory();
+  const dir = path.join(REPO_ROOT, 'test', 'histories');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, `${name}.json`), historyToJSON(history));
+}

@@ -1,0 +1,69 @@
+/** rig-smoke with stubbed activities on the real dev server: aggregation, failure reporting, input validation. */
+import { WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { SmokeFinding } from '../../src/activities/smoke';
+import type { RigSmokeResult } from '../../src/workflows/rigSmoke';
+import { connectTestEnv, createTestWorker, maybeRecordHistory, type TemporalTestEnv } from '../support/temporal';
+
+let env: TemporalTestEnv;
+beforeAll(async () => {
+  env = await connectTestEnv();
+});
+afterAll(async () => env?.close());
+
+const ok = (detail: string) => async (): Promise<SmokeFinding> => ({ ok: true, detail });
+function stubs(overrides: Record<string, unknown> = {}) {
+  return {
+    listBots: async () => ['bot_paper'],
+    smokeListContainers: ok('3/3 running'),
+    smokeQueryPrometheus: ok('4/4 up'),
+    smokeListAlerts: ok('0 active'),
+    smokeSelectTrading: ok('720 rows'),
+    smokeReadBotState: async (b: string) => ({ ok: true, detail: `${b} enabled` }),
+    ...overrides,
+  };
+}
+
+async function runSmoke(activities: object, input: unknown, id: string) {
+  const { worker, taskQueue } = await createTestWorker(env, activities);
+  return worker.runUntil(async () => {
+    const handle = await env.client.workflow.start('rigSmoke', { taskQueue, workflowId: `${id}-${Date.now()}`, args: [input] });
+    const result = (await handle.result()) as RigSmokeResult;
+    return { result, handle };
+  });
+}
+
+test('every integration answers → ok, one finding per check', async () => {
+  const { result, handle } = await runSmoke(stubs(), { environment: 'paper' }, 'smoke-ok');
+  expect(result.ok).toBe(true);
+  expect(result.findings.map((f) => f.check)).toEqual([
+    'docker: list containers',
+    'prometheus: query up',
+    'alertmanager: list alerts',
+    'postgres: select from trading',
+    'bot control: bot_paper state',
+  ]);
+  await maybeRecordHistory(handle, 'rigSmoke-ok');
+});
+
+test('an unreachable part is a failed finding with its reason, never a pass', async () => {
+  const down = async () => {
+    throw ApplicationFailure.nonRetryable('Prometheus at http://127.0.0.1:1 is unreachable', 'UnreachableError');
+  };
+  const { result, handle } = await runSmoke(stubs({ smokeQueryPrometheus: down }), { environment: 'paper' }, 'smoke-down');
+  expect(result.ok).toBe(false);
+  const prom = result.findings.find((f) => f.check === 'prometheus: query up');
+  expect(prom).toMatchObject({ ok: false });
+  expect(prom?.detail).toContain('unreachable');
+  expect(result.findings.filter((f) => f.ok)).toHaveLength(4);
+  await maybeRecordHistory(handle, 'rigSmoke-down');
+});
+
+test('bad input from the Temporal UI fails at once with the reason', async () => {
+  const err = await runSmoke(stubs(), { environment: 'PROD!!', extra: 1 }, 'smoke-bad').catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(WorkflowFailedError);
+  const cause = (err as WorkflowFailedError).cause as ApplicationFailure;
+  expect(cause.type).toBe('BadInput');
+  expect(cause.message).toMatch(/environment/);
+  expect(cause.message).toMatch(/extra/);
+});
