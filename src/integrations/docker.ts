@@ -130,17 +130,17 @@ export function createDockerRuntime(socketPath: string): ContainerRuntime {
     async createFromInspect(info, { name, image }) {
       const options = createOptionsFrom(info, name, image);
       const created = await call(`create ${name}`, () => docker.createContainer(options), (c) => c === 409);
-      if (!created) {
-        const existing = await inspect(name); // a retry: the container exists already; accept it only if it is ours
-        if (existing?.Config.Image === image) return existing.Id;
+      const existing = created ? undefined : await inspect(name); // 409: a retry; accept the container only if it is ours
+      if (!created && existing?.Config.Image !== image) {
         throw new PermanentError(`docker create ${name}: a container with that name exists with image ${existing?.Config.Image ?? '?'}`);
       }
+      const id = created?.id ?? existing!.Id;
       const primary = Object.keys(options.NetworkingConfig?.EndpointsConfig ?? {});
       for (const [net, cfg] of networksOf(info).filter(([n]) => !primary.includes(n))) {
-        const EndpointConfig = endpointConfig(info, cfg);
-        await call(`connect ${name} ${net}`, () => docker.getNetwork(net).connect({ Container: created.id, EndpointConfig }));
+        const EndpointConfig = endpointConfig(info, cfg); // already connected (a retry) answers 403/409: fine
+        await call(`connect ${name} ${net}`, () => docker.getNetwork(net).connect({ Container: id, EndpointConfig }), (c) => c === 403 || c === 409);
       }
-      return created.id;
+      return id;
     },
     imageId,
   };

@@ -27,9 +27,25 @@ describe('bad config file → exit 2, every problem listed with its path', () =>
     );
     const r = await atc(['list', '--config', file]);
     expect(r.code).toBe(2);
-    for (const p of ['temporal.taskQueue', 'prometheus.url', 'environments.paper.approvalTimeout', 'services.0.controlUrl', 'services.1.name', 'services.1.role', '(root)', 'services.0.environments.1']) {
+    for (const p of ['temporal.taskQueue', 'prometheus.url', 'environments.paper.approvalTimeout', 'services.0.controlUrl', 'services.1.name', 'services.1.role', '(root)']) {
       expect(r.stderr).toContain(p);
     }
+  });
+  test('cross-references: unknown environment, unknown dependency, duplicate service', async () => {
+    const file = configFile(
+      'refs.yaml',
+      [
+        'services:',
+        '  - { name: feed, role: feed, environments: [paper, nowhere], container: feed }',
+        '  - { name: bot, role: bot, environments: [paper], container: bot, controlUrl: "http://127.0.0.1:1", dependsOn: [ghost] }',
+        '  - { name: feed, role: feed, environments: [live], container: feed2 }',
+      ].join('\n'),
+    );
+    const r = await atc(['list', '--config', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/services\.0\.environments\.1: unknown environment nowhere/);
+    expect(r.stderr).toMatch(/services\.1\.dependsOn\.0: unknown service ghost/);
+    expect(r.stderr).toMatch(/services\.2\.name: duplicate service feed/);
   });
   test('not YAML', async () => {
     const r = await atc(['list', '--config', configFile('broken.yaml', 'temporal: [unclosed')]);
@@ -58,7 +74,7 @@ describe('bad CLI input → exit 2 with a clear message', () => {
     [['cancel', 'a', 'b'], /usage: atc cancel/],
     [['list', '--limit', 'lots'], /--limit must be a whole number/],
     [['rig', 'sideways'], /usage: atc rig up\|down\|status/],
-    [['sim', 'fault', 'live_connector', 'meteor'], /unknown fault kind|one of/i],
+    [['sim', 'fault', 'live_connector', 'meteor'], /unknown feed fault "meteor"; allowed: stall, latency/],
     [['sim', 'fault', 'no_such_sim', 'stall'], /unknown simulator "no_such_sim"/],
   ])('atc %j', async (args, message) => {
     const r = await atc(args);

@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { execFileSync } from 'node:child_process';
+import { findTemporalCli } from '../../src/client/rig/temporal';
 import { NativeConnection, Runtime, Worker, DefaultLogger } from '@temporalio/worker';
 import { bundlePath, REPO_ROOT } from './paths';
 import { rigState } from './rig';
@@ -12,7 +13,7 @@ let installed = false;
 export function quietRuntime(): void {
   if (installed) return;
   installed = true;
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
 }
 
 export interface TemporalTestEnv {
@@ -46,8 +47,10 @@ export async function createTestWorker(env: TemporalTestEnv, activities: object,
 /** Saves a finished workflow's history as a replay fixture (test/histories/<name>.json) when RECORD_HISTORIES=1. */
 export async function maybeRecordHistory(handle: WorkflowHandle, name: string): Promise<void> {
   if (process.env.RECORD_HISTORIES !== '1') return;
-  const history = await handle.fetchHistory();
+  const cli = await findTemporalCli(REPO_ROOT);
+  const address = `127.0.0.1:${rigState().ports.temporal}`;
+  const history = execFileSync(cli, ['workflow', 'show', '--address', address, '--workflow-id', handle.workflowId, '--output', 'json']);
   const dir = path.join(REPO_ROOT, 'test', 'histories');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, `${name}.json`), historyToJSON(history));
+  writeFileSync(path.join(dir, `${name}.json`), history);
 }

@@ -159,5 +159,6 @@ export async function buildSimImages(opts: BuildSimImagesOptions): Promise<strin
   } finally {
     if (tarPath) rmSync(tarPath, { force: true });
   }
+  if (tarPath) await opts.docker.pruneImages({ filters: { dangling: ['true'], label: [SIM_HASH_LABEL] } }).catch(() => undefined); // unused old builds
   return [...opts.tags];
 }

@@ -53,15 +53,15 @@ async function inspectOrUndefined(docker: Dockerode, name: string): Promise<Dock
 
 export type EnsureAction = 'created' | 'started' | 'unchanged' | 'recreated';
 
-/** True when the container was made from `desired`: same image and every desired env entry present. */
-function matchesSpec(info: Dockerode.ContainerInspectInfo, desired: Dockerode.ContainerCreateOptions): boolean {
+/** True when the container was made from `desired`: same image (name and id: a rebuilt tag counts as new) and env. */
+function matchesSpec(info: Dockerode.ContainerInspectInfo, desired: Dockerode.ContainerCreateOptions, imageId: string): boolean {
   const env = new Set(info.Config.Env ?? []);
-  return info.Config.Image === desired.Image && (desired.Env ?? []).every((entry) => env.has(entry));
+  return info.Config.Image === desired.Image && info.Image === imageId && (desired.Env ?? []).every((entry) => env.has(entry));
 }
 
 /**
  * Idempotent: creates the container if missing, starts it if stopped, leaves it alone when it runs the
- * same image and environment; a container with another image or environment is replaced.
+ * same image and environment; a container with another image (or a rebuilt tag) or environment is replaced.
  */
 export async function ensureSimContainer(
   docker: Dockerode,
@@ -72,7 +72,8 @@ export async function ensureSimContainer(
   const desired = simContainerOptions(target, opts);
   const existing = await inspectOrUndefined(docker, target.service);
   let action: EnsureAction = 'created';
-  if (existing && !matchesSpec(existing, desired)) {
+  const imageId = existing ? (await docker.getImage(opts.image).inspect()).Id : '';
+  if (existing && !matchesSpec(existing, desired, imageId)) {
     await docker.getContainer(existing.Id).remove({ force: true });
     action = 'recreated';
   } else if (existing) {
