@@ -11,6 +11,7 @@ import { createDockerRuntime } from './integrations/docker';
 import { createNotifier } from './integrations/notifier';
 import { createSqlDatabases } from './integrations/postgres';
 import { createPrometheusClient } from './integrations/prometheus';
+import { createRunningWork } from './activities/visibility';
 
 export function createDeps(config: AtcConfig): ActivityDeps {
   return {
@@ -21,6 +22,7 @@ export function createDeps(config: AtcConfig): ActivityDeps {
     sql: createSqlDatabases(config.databases),
     bots: createBotControl(),
     notifier: createNotifier(config.notify.channels),
+    running: createRunningWork(config),
   };
 }
 
@@ -62,6 +64,7 @@ export async function startWorker(
   const running = worker.run().finally(async () => {
     await connection.close();
     await deps.sql.close();
+    await deps.running.close();
   });
   return {
     worker,

@@ -6,6 +6,7 @@ import type { ContainerRuntime } from '../integrations/docker';
 import type { Notifier } from '../integrations/notifier';
 import type { SqlDatabases } from '../integrations/postgres';
 import type { MetricsSource } from '../integrations/prometheus';
+import type { RunningWork } from './visibility';
 
 export interface ActivityDeps {
   config: AtcConfig;
@@ -15,4 +16,5 @@ export interface ActivityDeps {
   sql: SqlDatabases;
   bots: BotControl;
   notifier: Notifier;
+  running: RunningWork; // Temporal visibility: open incidents, running deploys
 }
