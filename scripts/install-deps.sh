@@ -11,6 +11,8 @@ command -v dockerd >/dev/null || need+=(docker.io)
 [ -x /usr/bin/prometheus-alertmanager ] || need+=(prometheus-alertmanager)
 [ -x /usr/lib/postgresql/15/bin/postgres ] || need+=(postgresql-15)
 command -v tar >/dev/null || need+=(tar)
+command -v gcc >/dev/null || need+=(gcc)
+[ -f /usr/lib/x86_64-linux-gnu/libc.a ] || need+=(libc6-dev)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then echo "install-deps: need root to apt-get install ${need[*]}" >&2; exit 3; fi
   echo "install-deps: apt-get install ${need[*]}"

@@ -69,12 +69,12 @@ export function createAlertmanagerClient(baseUrl: string, timeoutMs = 5000): Ale
       return res.silenceID;
     },
 
-    /** 404 (unknown/garbage-collected) and "already expired" (Alertmanager answers 500 for it) count as done. */
+    /** Unknown (404, or 500 "silence not found" in 0.25) and "already expired" (500) count as done. */
     async expireSilence(id) {
       const url = `${base}/api/v2/silence/${encodeURIComponent(id)}`;
       const init: RequestInit = { method: 'DELETE' };
       const res = await httpRequest(url, init, timeoutMs);
-      if (res.status === 404 || /already expired/i.test(res.text)) return;
+      if (res.status === 404 || /already expired|silence not found/i.test(res.text)) return;
       const error = statusError(res, describeTarget(url, init));
       if (error) throw error;
     },

@@ -34,6 +34,7 @@ export function truncate(text: string, max = MAX_BODY_IN_MESSAGE): string {
 /** Sends the request and reads the body as text. Only transport failures throw (UnreachableError/BadInputError). */
 export async function httpRequest(url: string, init: RequestInit = {}, timeoutMs = 5000, label?: string): Promise<HttpResponse> {
   const what = describeTarget(url, init, label);
+  if (!URL.canParse(url)) throw new BadInputError(`${what}: not a valid URL`);
   const timeout = AbortSignal.timeout(timeoutMs);
   const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
   try {
@@ -49,8 +50,8 @@ export async function httpRequest(url: string, init: RequestInit = {}, timeoutMs
     if (isConnectionError(err) || (err as Error)?.message === 'fetch failed') {
       throw new UnreachableError(`${what}: cannot connect (${cause?.code ?? cause?.message ?? 'network error'})`);
     }
-    if (err instanceof TypeError) throw new BadInputError(`${what}: ${err.message}`);
-    throw new TransientError(`${what}: ${(err as Error)?.message ?? String(err)}`);
+    // e.g. the connection dropped in the middle of the answer ("terminated")
+    throw new TransientError(`${what}: ${(err as Error)?.message ?? String(err)}${cause?.code ? ` (${cause.code})` : ''}`);
   }
 }
 

@@ -69,9 +69,12 @@ export function createNotifier(channels: ChannelConfig[], log: (line: string) =>
       const results = await Promise.allSettled(
         channels.map((channel, i) => deliver(channel, channelName(channel, i), line, record, log)),
       );
-      const failures = results.flatMap((r, i) =>
-        r.status === 'rejected' ? [`${channelName(channels[i]!, i)}: ${errorMessage(r.reason)}`] : [],
-      );
+      const failures = results.flatMap((r, i) => {
+        if (r.status === 'fulfilled') return [];
+        const name = channelName(channels[i]!, i);
+        const message = errorMessage(r.reason); // webhook errors already start with the channel's name
+        return [message.startsWith(name) ? message : `${name}: ${message}`];
+      });
       if (failures.length > 0) {
         throw new TransientError(`notification failed on ${failures.length} of ${channels.length} channels: ${failures.join('; ')}`);
       }

@@ -1,5 +1,5 @@
 /** PostgreSQL through pg: one pool per configured database (TimescaleDB is PostgreSQL plus an extension). */
-import { Pool } from 'pg';
+import { DatabaseError, Pool } from 'pg';
 import type { DatabaseConfig } from '../config';
 import { readSecret } from '../config';
 import { BadInputError, PermanentError, TransientError, UnreachableError, errorMessage, isConnectionError } from '../errors';
@@ -27,7 +27,7 @@ function isTransientSqlState(code: string): boolean {
 export function toSqlError(err: unknown, where: string): Error {
   const code = (err as { code?: unknown }).code;
   const message = errorMessage(err);
-  if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) {
+  if (err instanceof DatabaseError && typeof code === 'string') {
     const text = `${where}: ${message} (SQLSTATE ${code})`;
     if (code === '57P03' || code.startsWith('08')) return new UnreachableError(text);
     return isTransientSqlState(code) ? new TransientError(text) : new PermanentError(text);
@@ -54,12 +54,18 @@ export function createSqlDatabases(dbs: Record<string, DatabaseConfig>): SqlData
       const known = Object.keys(dbs).sort().join(', ') || 'none';
       throw new BadInputError(`unknown database ${JSON.stringify(name)} (configured: ${known})`);
     }
+    let password: string | undefined;
+    try {
+      password = readSecret(config.password);
+    } catch (err) {
+      throw new PermanentError(`${describe(name)}: cannot read its password (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
     const pool = new Pool({
       host: config.host,
       port: config.port,
       user: config.user,
       database: config.database,
-      password: readSecret(config.password),
+      password,
       max: POOL_MAX,
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
       idleTimeoutMillis: IDLE_TIMEOUT_MS,
