@@ -19,7 +19,8 @@ import { rigVersions } from './versions';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const SIM_IMAGE = 'atc-sim';
-export const SIM_TAGS = ['atc-sim:1.0.0', 'atc-sim:1.1.0'];
+// 1.2.0-breach breaches the deploy gates from start, 1.3.0-unhealthy never passes /healthz: deploy/rollback tests.
+export const SIM_TAGS = ['atc-sim:1.0.0', 'atc-sim:1.1.0', 'atc-sim:1.2.0-breach', 'atc-sim:1.3.0-unhealthy'];
 
 async function newState(home: string): Promise<RigState> {
   const dir = rigDir(home);
@@ -73,6 +74,7 @@ export async function rigUp(opts: RigUpOptions = {}): Promise<RigState> {
   log('dockerd: ready');
 
   writeRigConfig(state, pwFile);
+  state.images.simTags = [...new Set([...state.images.simTags, ...SIM_TAGS])]; // a rig made before new tags were added
   const docker = new Docker({ socketPath: state.dockerSocket });
   await buildSimImages({ docker, repoRoot: REPO_ROOT, workDir: path.join(state.dir, 'images'), tags: state.images.simTags });
   const pg = { host: '127.0.0.1', port: state.ports.postgres, user: SIM_DB_USER, database: 'trading' };

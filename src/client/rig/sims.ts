@@ -51,17 +51,13 @@ async function inspectOrUndefined(docker: Dockerode, name: string): Promise<Dock
   }
 }
 
-export type EnsureAction = 'created' | 'started' | 'unchanged' | 'recreated';
-
-/** True when the container was made from `desired`: same image (name and id: a rebuilt tag counts as new) and env. */
-function matchesSpec(info: Dockerode.ContainerInspectInfo, desired: Dockerode.ContainerCreateOptions, imageId: string): boolean {
-  const env = new Set(info.Config.Env ?? []);
-  return info.Config.Image === desired.Image && info.Image === imageId && (desired.Env ?? []).every((entry) => env.has(entry));
-}
+export type EnsureAction = 'created' | 'started' | 'unchanged';
 
 /**
- * Idempotent: creates the container if missing, starts it if stopped, leaves it alone when it runs the
- * same image and environment; a container with another image (or a rebuilt tag) or environment is replaced.
+ * Idempotent: creates the container if missing, starts it if stopped, and otherwise leaves it alone. An existing
+ * container keeps its image and configuration even when they differ from the rig's default: a deploy or rollback
+ * (`atc run deploy`) may have moved it to another image, and `rig up` must not undo that. To get a container back
+ * onto the rig's default spec, remove it (`docker rm -f <service>`) and run `rig up`.
  */
 export async function ensureSimContainer(
   docker: Dockerode,
@@ -69,27 +65,21 @@ export async function ensureSimContainer(
   opts: SimContainerOptions,
   retryOnConflict = true,
 ): Promise<{ id: string; action: EnsureAction }> {
-  const desired = simContainerOptions(target, opts);
   const existing = await inspectOrUndefined(docker, target.service);
-  let action: EnsureAction = 'created';
-  const imageId = existing ? (await docker.getImage(opts.image).inspect()).Id : '';
-  if (existing && !matchesSpec(existing, desired, imageId)) {
-    await docker.getContainer(existing.Id).remove({ force: true });
-    action = 'recreated';
-  } else if (existing) {
+  if (existing) {
     if (existing.State.Running) return { id: existing.Id, action: 'unchanged' };
     await docker.getContainer(existing.Id).start();
     return { id: existing.Id, action: 'started' };
   }
   let container: Dockerode.Container;
   try {
-    container = await docker.createContainer(desired);
+    container = await docker.createContainer(simContainerOptions(target, opts));
   } catch (err) {
     if (statusCode(err) !== 409 || !retryOnConflict) throw err;
     return ensureSimContainer(docker, target, opts, false); // created meanwhile by someone else: converge on it
   }
   await container.start();
-  return { id: container.id, action };
+  return { id: container.id, action: 'created' };
 }
 
 function simUrl(target: SimTarget, urlPath: string): string {
