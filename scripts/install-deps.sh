@@ -22,8 +22,10 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "install-deps: npm ci"
-  npm ci --no-audit --no-fund --loglevel=error
+  # `npm install` (not `npm ci`): the registry here lists only some platforms of @swc/core's optional
+  # packages, so the lock file has no entries for the others and `npm ci` refuses it. The lock is not changed.
+  echo "install-deps: npm install"
+  npm install --no-audit --no-fund --loglevel=error
 fi
 
 if [ -z "${TEMPORAL_CLI_PATH:-}" ] && ! command -v temporal >/dev/null && [ ! -x .tools/temporal/bin/temporal ]; then
