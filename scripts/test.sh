@@ -12,7 +12,7 @@ npx tsc --noEmit -p tsconfig.json || exit 1
 npx eslint . || exit 1
 
 echo "== rig up (ATC_HOME=$ATC_HOME)"
-trap 'echo "== rig down"; node bin/atc rig down' EXIT
+trap 'code=$?; echo "== rig down"; node bin/atc rig down || code=1; exit $code' EXIT
 node bin/atc rig up || exit 3
 node bin/atc rig status || true
 

@@ -16,8 +16,12 @@ export async function rigCommand(ctx: Ctx): Promise<number> {
     return 0;
   }
   if (action === 'down') {
-    await rigDown(log);
-    if (!ctx.flags.json) ctx.out('rig is down');
+    const survivors = await rigDown(log);
+    if (survivors.length) {
+      ctx.err(`rig down left processes running:\n${survivors.join('\n')}`);
+      return 1;
+    }
+    if (!ctx.flags.json) ctx.out('rig is down (no process left)');
     return 0;
   }
   if (action === 'status') {

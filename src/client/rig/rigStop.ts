@@ -1,5 +1,8 @@
 /** `atc rig down` (stops exactly the processes the rig started, by pid) and `atc rig status`. */
+import { readdirSync, readFileSync } from 'node:fs';
 import Docker from 'dockerode';
+import { dockerRunDir } from './dockerd';
+import { pgDataRoot } from './postgres';
 import { readRigState, writeRigState, type RigState } from './state';
 import { httpOk, isAlive, stopPid } from './processes';
 
@@ -13,11 +16,28 @@ const STOP_ORDER: [Part, NodeJS.Signals, number][] = [
   ['temporal', 'SIGTERM', 20_000],
 ];
 
-export async function rigDown(log: (line: string) => void = () => undefined): Promise<boolean> {
+/** Processes whose command line names one of this rig's folders (none may survive `rig down`). */
+export function rigSurvivors(state: RigState): string[] {
+  const marks = [state.dir, pgDataRoot(state.home), dockerRunDir(state.home)];
+  const found: string[] = [];
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p) && Number(p) !== process.pid)) {
+    let cmd = '';
+    try {
+      cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+    } catch {
+      continue; // gone already
+    }
+    if (marks.some((m) => cmd.includes(m))) found.push(`${pid} ${cmd.slice(0, 160)}`);
+  }
+  return found;
+}
+
+/** Stops every part; returns the processes still alive afterwards (empty on success). */
+export async function rigDown(log: (line: string) => void = () => undefined): Promise<string[]> {
   const state = readRigState();
   if (!state) {
     log('rig: not up (no state file)');
-    return false;
+    return [];
   }
   if (isAlive(state.pids.dockerd)) {
     const docker = new Docker({ socketPath: state.dockerSocket });
@@ -28,7 +48,7 @@ export async function rigDown(log: (line: string) => void = () => undefined): Pr
     delete state.pids[part];
     writeRigState(state);
   }
-  return true;
+  return rigSurvivors(state);
 }
 
 export interface PartStatus {
