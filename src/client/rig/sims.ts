@@ -34,7 +34,7 @@ export function simContainerOptions(target: SimTarget, opts: SimContainerOptions
     Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
     Labels: { 'atc.rig': '1', 'atc.service': target.service, 'atc.role': target.kind },
     HostConfig: { NetworkMode: 'host', RestartPolicy: { Name: 'no' } },
-    Healthcheck: { Test: ['CMD', '/usr/bin/node', '/app/sim/healthcheck.js'], Interval: 2e9, Timeout: 2e9, Retries: 2, StartPeriod: 1e9 },
+    Healthcheck: { Test: ['CMD', '/usr/bin/node', '/app/sim/healthcheck.js'], Interval: 2e9, Timeout: 5e9, Retries: 3, StartPeriod: 1e9 },
   };
 }
 
@@ -51,13 +51,20 @@ async function inspectOrUndefined(docker: Dockerode, name: string): Promise<Dock
   }
 }
 
-export type EnsureAction = 'created' | 'started' | 'unchanged';
+export type EnsureAction = 'created' | 'started' | 'unchanged' | 'recreated';
+
+/** True when the container was made from `desired`: same image (name and id: a rebuilt tag counts as new) and env. */
+function matchesSpec(info: Dockerode.ContainerInspectInfo, desired: Dockerode.ContainerCreateOptions, imageId: string): boolean {
+  const env = new Set(info.Config.Env ?? []);
+  return info.Config.Image === desired.Image && info.Image === imageId && (desired.Env ?? []).every((entry) => env.has(entry));
+}
 
 /**
- * Idempotent: creates the container if missing, starts it if stopped, and otherwise leaves it alone. An existing
- * container keeps its image and configuration even when they differ from the rig's default: a deploy or rollback
- * (`atc run deploy`) may have moved it to another image, and `rig up` must not undo that. To get a container back
- * onto the rig's default spec, remove it (`docker rm -f <service>`) and run `rig up`.
+ * Idempotent: creates the container if missing, starts it if stopped. A container on ANOTHER image reference than
+ * the rig's default keeps its image and configuration: a deploy or rollback (`atc run deploy`) put it there and
+ * `rig up` must not undo that. Only a container on the rig's default tag whose build is stale (the tag was rebuilt)
+ * or whose environment differs from the rig's spec is replaced. To force a container back onto the default spec,
+ * remove it (`docker rm -f <service>`) and run `rig up`.
  */
 export async function ensureSimContainer(
   docker: Dockerode,
@@ -65,21 +72,27 @@ export async function ensureSimContainer(
   opts: SimContainerOptions,
   retryOnConflict = true,
 ): Promise<{ id: string; action: EnsureAction }> {
+  const desired = simContainerOptions(target, opts);
   const existing = await inspectOrUndefined(docker, target.service);
-  if (existing) {
+  let action: EnsureAction = 'created';
+  const onDefaultTag = existing?.Config.Image === desired.Image;
+  if (existing && onDefaultTag && !matchesSpec(existing, desired, (await docker.getImage(opts.image).inspect()).Id)) {
+    await docker.getContainer(existing.Id).remove({ force: true });
+    action = 'recreated';
+  } else if (existing) {
     if (existing.State.Running) return { id: existing.Id, action: 'unchanged' };
     await docker.getContainer(existing.Id).start();
     return { id: existing.Id, action: 'started' };
   }
   let container: Dockerode.Container;
   try {
-    container = await docker.createContainer(simContainerOptions(target, opts));
+    container = await docker.createContainer(desired);
   } catch (err) {
     if (statusCode(err) !== 409 || !retryOnConflict) throw err;
     return ensureSimContainer(docker, target, opts, false); // created meanwhile by someone else: converge on it
   }
   await container.start();
-  return { id: container.id, action: 'created' };
+  return { id: container.id, action };
 }
 
 function simUrl(target: SimTarget, urlPath: string): string {

@@ -1,7 +1,7 @@
-/** Container HEALTHCHECK: exit 0 when GET http://127.0.0.1:$SIM_PORT/healthz answers 200 within 2 s, else 1. */
+/** Container HEALTHCHECK: exit 0 when GET http://127.0.0.1:$SIM_PORT/healthz answers 200 within 4 s, else 1. */
 import * as http from 'node:http';
 
-const TIMEOUT_MS = 2000;
+const TIMEOUT_MS = 4000;
 
 function exitWith(code: 0 | 1, why: string): void {
   if (code !== 0) process.stderr.write(`unhealthy: ${why}\n`);

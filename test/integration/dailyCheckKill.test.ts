@@ -1,0 +1,84 @@
+/**
+ * kill -9 of the worker in the middle of a daily check (own task queue, `atc serve` as a child process): the feed is
+ * in a disconnect loop (no alert rule fires for it, so no incident halts the bot as well) and bot_paper ignores halts, so the check is waiting on its bot-halt child when the worker dies. After a
+ * restart the check completes: the bot's container is stopped (the fail-safe's last resort) and it got one halt call.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { parse, stringify } from 'yaml';
+import { progressQuery } from '../../src/workflows/messages';
+import type { DailyCheckResult } from '../../src/workflows/dailyCheckTypes';
+import { spawnService } from '../support/cli';
+import { rigState } from '../support/rig';
+import { botSimState, closeRigDeps, fault, itemStatus, restoreRig, rigDeps, sleep, waitSection } from './support/dailyCheckRig';
+import { createPrometheusClient } from '../../src/integrations/prometheus';
+
+const taskQueue = `daily-kill-${Date.now()}`;
+let client: Client;
+let connection: Connection;
+const children: ChildProcess[] = [];
+
+beforeAll(async () => {
+  connection = await Connection.connect({ address: `127.0.0.1:${rigState().ports.temporal}` });
+  client = new Client({ connection });
+  await restoreRig();
+}, 180_000);
+afterAll(async () => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  await connection?.close();
+  await restoreRig();
+  await closeRigDeps();
+}, 180_000);
+
+function serviceConfig(): string {
+  const state = rigState();
+  const config = parse(readFileSync(state.configPath, 'utf8')) as Record<string, Record<string, unknown>>;
+  config.temporal!.taskQueue = taskQueue;
+  config.server!.port = 0;
+  const file = path.join(state.dir, `config-${taskQueue}.yaml`);
+  writeFileSync(file, stringify(config));
+  return file;
+}
+
+function startService(file: string): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    let log = '';
+    const child = spawnService(file, (chunk) => {
+      log += chunk;
+      if (log.includes('atc-ops serving on')) resolve(child);
+    });
+    children.push(child);
+    child.once('exit', (code) => reject(new Error(`service exited early (${code}): ${log}`)));
+  });
+}
+
+test('kill -9 while the check waits on its bot-halt child; after a restart it completes, one halt call', async () => {
+  const file = serviceConfig();
+  const first = await startService(file);
+  const haltsBefore = (await botSimState('bot_paper')).haltCalls;
+  await fault('bot_paper', 'ignore-halt');
+  await fault('live_connector', 'disconnect-loop');
+  await waitSection('feed', 'paper', itemStatus('live_connector reconnects in 20s', 'FAIL'));
+  const handle = await client.workflow.start('dailyCheck', { taskQueue, workflowId: `daily-kill-${Date.now()}`, args: [{ environment: 'paper' }] });
+  // Wait until the child has sent its halt; it then waits for a confirmation that never comes (ignore-halt).
+  for (let i = 0; i < 300 && (await botSimState('bot_paper')).haltCalls === haltsBefore; i++) await sleep(100);
+  await sleep(500);
+  expect((await botSimState('bot_paper')).haltCalls).toBe(haltsBefore + 1);
+  expect((await handle.query(progressQuery)).steps).toContainEqual(expect.objectContaining({ name: 'halt bot_paper', status: 'running' }));
+  first.kill('SIGKILL');
+  await new Promise((r) => first.once('exit', r));
+  expect(first.signalCode).toBe('SIGKILL');
+  expect((await handle.describe()).status.name).toBe('RUNNING');
+
+  await startService(file);
+  const result = (await handle.result()) as DailyCheckResult;
+  expect(result.overall).toBe('FAIL');
+  expect(result.haltedBots).toEqual([expect.objectContaining({ service: 'bot_paper', result: expect.objectContaining({ path: 'container-stopped' }) })]);
+  expect((await rigDeps().containers.status('bot_paper')).running).toBe(false);
+  // The container is gone, Prometheus kept its last scrape: still exactly one halt request.
+  const prom = createPrometheusClient(rigDeps().config.prometheus.url);
+  const last = await prom.query('last_over_time(atc_bot_halt_requests_total{job="bot_paper"}[2m])');
+  expect(last.samples.map((s) => s.value)).toEqual([haltsBefore + 1]);
+}, 180_000);

@@ -1,0 +1,99 @@
+/**
+ * Helpers of the daily-check integration tests: faults on the rig's simulators, the check sections run in-process
+ * against the rig (to wait for a condition without starting workflows), `atc run daily-check`, and putting the
+ * rig back as it was (faults cleared, containers running, bots resumed, every section healthy again).
+ */
+import Docker from 'dockerode';
+import { checkAlertsSection } from '../../../src/activities/checks/alerts';
+import { checkBotsSection } from '../../../src/activities/checks/bots';
+import { checkFeedSection } from '../../../src/activities/checks/feed';
+import { checkSystemSection } from '../../../src/activities/checks/system';
+import type { CheckItem, CheckSection, SectionName } from '../../../src/activities/checks/types';
+import type { ActivityDeps } from '../../../src/activities/deps';
+import { clearFaults, injectFault, simState, waitSimReady } from '../../../src/client/rig/sims';
+import type { SimTarget } from '../../../src/client/rig/state';
+import { createDeps } from '../../../src/worker';
+import type { DailyCheckResult } from '../../../src/workflows/dailyCheckTypes';
+import { atc } from '../../support/cli';
+import { rigConfig, rigState } from '../../support/rig';
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+export const sim = (name: string): SimTarget => rigState().sims.find((s) => s.service === name)!;
+export const docker = () => new Docker({ socketPath: rigState().dockerSocket });
+
+let deps: ActivityDeps | undefined;
+export function rigDeps(): ActivityDeps {
+  return (deps ??= createDeps(rigConfig()));
+}
+export async function closeRigDeps(): Promise<void> {
+  await deps?.sql.close();
+  await deps?.running.close();
+  deps = undefined;
+}
+
+export async function fault(service: string, kind: string): Promise<void> {
+  await injectFault(sim(service), kind).catch((err: unknown) => {
+    if (kind !== 'crash') throw err; // a crash may end the process before it answers
+  });
+}
+
+export async function botSimState(service: string): Promise<{ haltCalls: number; newOrdersEnabled: boolean }> {
+  return (await simState(sim(service))) as unknown as { haltCalls: number; newOrdersEnabled: boolean };
+}
+
+type SectionRunner = (d: ActivityDeps, env: string) => Promise<CheckSection>;
+const runners: Partial<Record<SectionName, SectionRunner>> = {
+  system: (d, env) => checkSystemSection(d, env, 'integration-test-wait'),
+  feed: checkFeedSection,
+  bots: checkBotsSection,
+  alerts: checkAlertsSection,
+};
+
+/** Polls one section in-process until `ok(section)`; the last section is returned either way. */
+export async function waitSection(name: SectionName, env: string, ok: (s: CheckSection) => boolean, timeoutMs = 60_000): Promise<CheckSection> {
+  const deadline = Date.now() + timeoutMs;
+  let last = await runners[name]!(rigDeps(), env);
+  while (!ok(last) && Date.now() < deadline) {
+    await sleep(500);
+    last = await runners[name]!(rigDeps(), env);
+  }
+  return last;
+}
+
+export const itemOf = (s: CheckSection | undefined, name: string): CheckItem | undefined => s?.items.find((i) => i.name === name);
+export const itemStatus = (name: string, status: string) => (s: CheckSection) => itemOf(s, name)?.status === status;
+
+export async function runDailyCheck(env: string): Promise<{ code: number; result: DailyCheckResult; stderr: string }> {
+  const r = await atc(['run', 'daily-check', '--env', env, '--json'], { timeoutMs: 120_000 });
+  let result: DailyCheckResult;
+  try {
+    result = JSON.parse(r.stdout) as DailyCheckResult;
+  } catch {
+    throw new Error(`atc run daily-check --env ${env} gave no JSON (exit ${r.code}): ${r.stdout}\n${r.stderr}`);
+  }
+  return { code: r.code, result, stderr: r.stderr };
+}
+
+export const sectionOf = (r: DailyCheckResult, name: SectionName): CheckSection => r.sections.find((s) => s.section === name)!;
+
+/**
+ * Every simulator running and without faults; waits until system, feed and alerts are OK (so no alert-driven incident
+ * halts a bot again), then resumes halted bots and waits until the bots are OK too.
+ */
+export async function restoreRig(): Promise<void> {
+  for (const s of rigState().sims) {
+    const c = docker().getContainer(s.service);
+    if (!(await c.inspect()).State.Running) await c.start();
+    await waitSimReady(s, 30_000);
+    await clearFaults(s);
+  }
+  const waitOk = async (name: SectionName, env: string) => {
+    const s = await waitSection(name, env, (x) => x.status === 'OK', 90_000);
+    if (s.status !== 'OK') throw new Error(`the rig did not recover: ${env} ${name} is ${s.status}: ${JSON.stringify(s.items.filter((i) => i.status !== 'OK'))}`);
+  };
+  for (const env of ['dev', 'paper']) for (const name of ['system', 'feed', 'alerts'] as const) await waitOk(name, env);
+  for (const bot of rigConfig().services.filter((s) => s.role === 'bot')) {
+    if (!(await rigDeps().bots.state(bot.controlUrl!)).newOrdersEnabled) await rigDeps().bots.resume(bot.controlUrl!);
+  }
+  await waitOk('bots', 'paper');
+}
