@@ -9,6 +9,8 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { BadInputError } from './errors';
 import { defaultQueries } from './queries';
+import { backupsSchema } from './backupConfig';
+import { incidentsSchema, playbooksSchema } from './incidentConfig';
 
 const name = z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, 'lower-case letters, digits, _ or -, starting with a letter');
 const url = z.string().url();
@@ -41,8 +43,9 @@ const environmentSchema = z
         driftMaxAgeHours: z.number().positive().default(36),
       })
       .strict()
-      .default({} as never),
+      .prefault({}),
     haltConfirmTimeout: duration.default('10s'),
+    haltBotsOnFeedFailure: z.boolean().default(true), // daily check: a feed FAIL/UNKNOWN halts every bot of the environment
   })
   .strict();
 
@@ -78,6 +81,54 @@ const channelSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('webhook'), url, token: secretRef.optional() }).strict(),
 ]);
 
+/** Temporal Schedules that `atc schedules apply` keeps in step with the config (none unless configured). */
+const cronSpec = z.string().regex(/^\S+(\s+\S+){4}$/, 'a five-field cron expression such as "0 7 * * *"');
+const timezone = z.string().refine((tz) => {
+  try {
+    return Boolean(new Intl.DateTimeFormat('en', { timeZone: tz }));
+  } catch {
+    return false;
+  }
+}, 'an IANA time zone such as Europe/Prague or UTC');
+const scheduleSchema = z.object({ environment: name, cron: cronSpec, timezone: timezone.default('UTC') }).strict();
+const schedulesSchema = z
+  .object({
+    dailyCheck: z.array(scheduleSchema).default([]),
+    // monthly restore test; on by default whenever databases are configured (enabled: false turns it off)
+    restoreTest: z
+      .object({ enabled: z.boolean().default(true), environment: name.default('dev'), cron: cronSpec.default('0 3 1 * *'), timezone: timezone.default('UTC'), databases: z.array(name).optional() })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .prefault({});
+
+/** Deploy gates: PromQL ({job}, {service} placeholders) compared with a threshold; every sample must pass, none = fail. */
+const deployGateSchema = z
+  .object({
+    name: z.string().min(1),
+    query: z.string().min(1),
+    op: z.enum(['<', '>', '<=', '>=', '==']),
+    threshold: z.number(),
+    roles: z.array(z.enum(['platform', 'feed', 'bot'])).min(1).optional(), // default: every role
+  })
+  .strict();
+export const DEFAULT_DEPLOY_GATES: z.input<typeof deployGateSchema>[] = [
+  { name: 'target up', query: 'up{job="{job}"}', op: '==', threshold: 1 },
+  { name: 'bot drawdown', query: 'max(atc_bot_drawdown_pct{job="{job}"})', op: '<', threshold: 10, roles: ['bot'] },
+  { name: 'feed latency', query: 'max(atc_feed_latency_ms{job="{job}"})', op: '<', threshold: 1000, roles: ['feed'] },
+];
+const deploySchema = z
+  .object({
+    gates: z.array(deployGateSchema).default(DEFAULT_DEPLOY_GATES as never),
+    analysisWindow: duration.default('30s'), // gates are evaluated repeatedly over this window; 0s = once
+    gateInterval: duration.default('5s'), // time between two evaluations within the window
+    healthTimeout: duration.default('60s'), // running + healthy + scraped by Prometheus, for the new and a restored container
+    openOrdersTimeout: duration.default('30s'), // a halted bot's open orders must reach 0 within this
+    stopTimeout: duration.default('10s'), // docker stop grace period for the old container
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     temporal: z
@@ -88,7 +139,7 @@ export const configSchema = z
         uiUrl: url.default('http://127.0.0.1:8233'),
       })
       .strict()
-      .default({} as never),
+      .prefault({}),
     server: z
       .object({
         host: z.string().default('127.0.0.1'),
@@ -98,16 +149,21 @@ export const configSchema = z
         workerMetricsPort: z.number().int().min(0).max(65535).default(0),
       })
       .strict()
-      .default({} as never),
-    docker: z.object({ socketPath: z.string().default('/var/run/docker.sock') }).strict().default({} as never),
-    prometheus: z.object({ url: url.default('http://127.0.0.1:9090') }).strict().default({} as never),
-    alertmanager: z.object({ url: url.default('http://127.0.0.1:9093') }).strict().default({} as never),
+      .prefault({}),
+    docker: z.object({ socketPath: z.string().default('/var/run/docker.sock') }).strict().prefault({}),
+    prometheus: z.object({ url: url.default('http://127.0.0.1:9090') }).strict().prefault({}),
+    alertmanager: z.object({ url: url.default('http://127.0.0.1:9093') }).strict().prefault({}),
     databases: z.record(name, databaseSchema).default({}),
-    environments: z.record(name, environmentSchema).default({ dev: {}, paper: {}, live: {} } as never),
+    environments: z.record(name, environmentSchema).prefault({ dev: {}, paper: {}, live: {} }),
     services: z.array(serviceSchema).default([]),
     queries: z.record(z.string(), z.string().min(1)).default({}),
-    notify: z.object({ channels: z.array(channelSchema).default([{ type: 'log' }]) }).strict().default({} as never),
+    notify: z.object({ channels: z.array(channelSchema).default([{ type: 'log' }]) }).strict().prefault({}),
     dataDir: z.string().default('.atc/data'),
+    backups: backupsSchema, // backup / restore / restore-test (src/backupConfig.ts)
+    incidents: incidentsSchema, // incident runbook: escalation, silence on ack (src/incidentConfig.ts)
+    playbooks: playbooksSchema, // incident first-response rules: label matchers → actions
+    deploy: deploySchema.prefault({}), // deploy / rollback: gates, analysis window, timeouts
+    schedules: schedulesSchema,
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -118,6 +174,13 @@ export const configSchema = z
       s.environments.forEach((e, j) => {
         if (!(e in c.environments)) ctx.addIssue({ code: 'custom', message: `unknown environment ${e}`, path: ['services', i, 'environments', j] });
       });
+    });
+    if (!(c.schedules.restoreTest.environment in c.environments)) ctx.addIssue({ code: 'custom', message: `unknown environment ${c.schedules.restoreTest.environment}`, path: ['schedules', 'restoreTest', 'environment'] });
+    (c.schedules.restoreTest.databases ?? []).forEach((d, i) => {
+      if (!(d in c.databases)) ctx.addIssue({ code: 'custom', message: `unknown database ${d}`, path: ['schedules', 'restoreTest', 'databases', i] });
+    });
+    c.schedules.dailyCheck.forEach((s, i) => {
+      if (!(s.environment in c.environments)) ctx.addIssue({ code: 'custom', message: `unknown environment ${s.environment}`, path: ['schedules', 'dailyCheck', i, 'environment'] });
     });
     c.services.forEach((s, i) =>
       s.dependsOn.forEach((d, j) => {
@@ -132,6 +195,8 @@ export type EnvironmentConfig = z.infer<typeof environmentSchema>;
 export type DatabaseConfig = z.infer<typeof databaseSchema>;
 export type SecretRef = z.infer<typeof secretRef>;
 export type ChannelConfig = z.infer<typeof channelSchema>;
+export type DeployConfig = z.infer<typeof deploySchema>;
+export type DeployGateConfig = z.infer<typeof deployGateSchema>;
 
 /** Validates a parsed config object; every problem is listed with its path. */
 export function parseConfig(raw: unknown, source = 'config'): AtcConfig {

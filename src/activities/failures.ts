@@ -1,5 +1,5 @@
 /** The one boundary where integration errors become Temporal failures (retryable or not). */
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { AtcError, errorMessage, isConnectionError } from '../errors';
 
 export function toActivityFailure(err: unknown): ApplicationFailure {
@@ -20,6 +20,7 @@ export function withFailureBoundary<T extends Record<string, (...args: never[]) 
       try {
         return await fn(...args);
       } catch (err) {
+        if (err instanceof CancelledFailure) throw err; // the SDK reports it as cancelled, not failed (and not retried)
         throw toActivityFailure(err);
       }
     };

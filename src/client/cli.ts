@@ -32,6 +32,17 @@ const OPTIONS = {
   runbook: { type: 'string' },
   open: { type: 'boolean' },
   limit: { type: 'string' },
+  text: { type: 'string' },
+  summary: { type: 'string' },
+  severity: { type: 'string' },
+  title: { type: 'string' },
+  image: { type: 'string' },
+  to: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  database: { type: 'string' },
+  backup: { type: 'string' },
+  target: { type: 'string' },
+  overwrite: { type: 'boolean' },
   'no-service': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -46,7 +57,15 @@ export const USAGE = `usage: atc <verb> [options]
   show <id> [--json]
   approve <id> --as <who> [--comment C] | reject <id> --as <who> [--comment C]
   cancel <id>
-runbooks: rig-smoke
+  schedules apply|list [--json]              Temporal Schedules from the config (daily check per environment, ...)
+  run deploy --env E --service S --image REF [--dry-run] [--reason R] [--as who] | run rollback --env E --service S [--to REF]
+  deployments [--service S] [--env E] [--limit N] [--json]   the deployment history
+  incidents [--open] [--env E] [--limit N] [--json] | incident open --env E --severity S --title T [--summary S] [--as who]
+  ack <id> --as <who> [--comment C] | note <id> --as <who> --text T | resolve <id> --as <who> --summary S
+  run backup --env E --database D | run restore --env E --database D --backup <id|latest> --target DB [--overwrite] [--as who]
+  run restore-test [--env E] [--database D1,D2] | backups [--database D] [--json]   the backup catalogue
+  run bot-halt --env E --service S --reason R [--as who] | run bot-resume --env E --service S --as who [--reason R]
+runbooks: rig-smoke, bot-halt, bot-resume
 global: --config F (default: $ATC_CONFIG, else the rig's config, else the embedded default)`;
 
 async function loadVerbs(): Promise<Record<string, Handler>> {
@@ -66,6 +85,10 @@ async function loadVerbs(): Promise<Record<string, Handler>> {
     approve: (c) => runbooks.decideCommand(c, 'approve'),
     reject: (c) => runbooks.decideCommand(c, 'reject'),
     cancel: runbooks.cancelCommand,
+    schedules: (c) => import('./commands/schedules').then((m) => m.schedulesCommand(c)),
+    deployments: (c) => import('./commands/deployments').then((m) => m.deploymentsCommand(c)),
+    backups: (c) => import('./commands/backups').then((m) => m.backupsCommand(c)),
+    ...(await import('./commands/incidents')).incidentVerbs,
   };
 }
 

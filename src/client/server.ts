@@ -16,6 +16,7 @@ export interface HttpResponse {
   status: number;
   body: unknown; // objects are sent as JSON, strings as text/plain
   contentType?: string;
+  headers?: Record<string, string>; // e.g. connection: close after a rejected upload, www-authenticate, retry-after
 }
 export type Route = (req: http.IncomingMessage) => Promise<HttpResponse>;
 
@@ -29,7 +30,7 @@ export interface ServerOptions {
 
 function send(res: http.ServerResponse, r: HttpResponse): void {
   const text = typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
-  res.writeHead(r.status, { 'content-type': r.contentType ?? (typeof r.body === 'string' ? 'text/plain; charset=utf-8' : 'application/json') });
+  res.writeHead(r.status, { ...r.headers, 'content-type': r.contentType ?? (typeof r.body === 'string' ? 'text/plain; charset=utf-8' : 'application/json') });
   res.end(text);
 }
 

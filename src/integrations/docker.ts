@@ -38,6 +38,7 @@ export interface ContainerRuntime {
   /** Creates `name` from `image` with the configuration of an inspected container; returns the new id (idempotent). */
   createFromInspect(inspect: Docker.ContainerInspectInfo, target: { name: string; image: string }): Promise<string>;
   imageId(ref: string): Promise<string | undefined>; // undefined = no such image
+  inspectImage(ref: string): Promise<Docker.ImageInspectInfo | undefined>; // ref or id; undefined = no such image
 }
 
 const HEALTH = ['healthy', 'unhealthy', 'starting'] as const;
@@ -98,7 +99,8 @@ export function createDockerRuntime(socketPath: string): ContainerRuntime {
   }
   const container = (name: string) => docker.getContainer(name);
   const inspect = (name: string) => call(`inspect ${name}`, () => container(name).inspect(), (c) => c === 404);
-  const imageId = async (ref: string) => (await call(`image ${ref}`, () => docker.getImage(ref).inspect(), (c) => c === 404))?.Id;
+  const inspectImage = (ref: string) => call(`image ${ref}`, () => docker.getImage(ref).inspect(), (c) => c === 404);
+  const imageId = async (ref: string) => (await inspectImage(ref))?.Id;
 
   return {
     ping: async () => (await call('version', () => docker.version()))!.Version,
@@ -143,5 +145,6 @@ export function createDockerRuntime(socketPath: string): ContainerRuntime {
       return id;
     },
     imageId,
+    inspectImage,
   };
 }

@@ -1,5 +1,5 @@
 /** `atc run|list|show|approve|reject|cancel`: drive runbooks through Temporal. */
-import { WorkflowFailedError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { BadInputError, errorMessage } from '../../errors';
 import { describeIssues } from '../../workflows/inputs';
@@ -60,12 +60,10 @@ export async function runCommand(ctx: Ctx): Promise<number> {
   const attrs: ConstructorParameters<typeof TypedSearchAttributes>[0] = [{ key: runbookKey, value: name }];
   if (typeof input.environment === 'string') attrs.push({ key: environmentKey, value: input.environment });
   if (typeof input.service === 'string') attrs.push({ key: serviceKey, value: input.service });
-  const handle = await client.workflow.start(entry.workflowType, {
-    taskQueue: config.temporal.taskQueue,
-    workflowId,
-    args: [input],
-    typedSearchAttributes: new TypedSearchAttributes(attrs),
-  });
+  const handle = await client.workflow
+    .start(entry.workflowType, { taskQueue: config.temporal.taskQueue, workflowId, args: [input], typedSearchAttributes: new TypedSearchAttributes(attrs) })
+    .catch((err: unknown) => (err instanceof WorkflowExecutionAlreadyStartedError ? undefined : Promise.reject(err)));
+  if (!handle) return alreadyRunning(ctx, client, name, workflowId); // a runbook with a fixed id (deploy-<env>-<service>) runs once at a time
   if (!ctx.flags.json) ctx.err(`started ${name}: ${workflowId} (${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows/${workflowId})`);
   if (ctx.flags.detach) {
     ctx.out(ctx.flags.json ? JSON.stringify({ workflowId, runId: handle.firstExecutionRunId }) : workflowId);
@@ -81,6 +79,13 @@ export async function runCommand(ctx: Ctx): Promise<number> {
     ctx.out(ctx.flags.json ? JSON.stringify({ workflowId, failed: true, reason: failureText(err) }) : `${name} failed: ${failureText(err)}`);
     return 1;
   }
+}
+
+async function alreadyRunning(ctx: Ctx, client: Client, name: string, workflowId: string): Promise<number> {
+  const running = await client.workflow.getHandle(workflowId).describe().catch(() => undefined);
+  const detail = `${workflowId} is already running${running ? ` (run ${running.runId}, started ${running.startTime.toISOString()})` : ''}`;
+  ctx.out(ctx.flags.json ? JSON.stringify({ workflowId, runId: running?.runId, outcome: 'refused', rule: 'one-at-a-time', detail }) : `${name} refused by rule one-at-a-time: ${detail}`);
+  return 1;
 }
 
 function failureText(err: WorkflowFailedError): string {

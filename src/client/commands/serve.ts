@@ -8,7 +8,8 @@ import { REPO_ROOT } from '../rig/rig';
 import { atcHome } from '../rig/state';
 import { findTemporalCli, startTemporalDevServer, waitTemporalReady } from '../rig/temporal';
 import { createHttpServer, listen } from '../server';
-import { workerUp } from '../serviceMetrics';
+import { watchRestoreTestState, workerUp } from '../serviceMetrics';
+import { restoreTestStateFile } from '../../backupConfig';
 import { serviceRoutes } from '../routes';
 
 /** Runs until SIGTERM/SIGINT; then stops accepting HTTP, drains the worker, and returns 0. */
@@ -16,6 +17,7 @@ export async function serve(config: AtcConfig, say: (t: string) => void, onStop?
   installRuntime(config.server.workerMetricsPort || (await freePort()));
   const handle = await startWorker(config);
   workerUp.set(1);
+  watchRestoreTestState(restoreTestStateFile(config)); // atc_restore_test_last_success_timestamp_seconds
   let workerRunning = true;
   handle.running.then(
     () => (workerRunning = false),

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { stringify } from 'yaml';
 import type { RigState } from './state';
 import { httpOk, startDaemon, waitFor } from './processes';
+import { restoreTestRuleGroup } from './restoreTestRules';
 
 export const PROMETHEUS_BIN = '/usr/bin/prometheus';
 export const ALERTMANAGER_BIN = '/usr/bin/prometheus-alertmanager';
@@ -27,9 +28,12 @@ export function alertRules(): unknown {
           rule('FeedLatencyHigh', 'max by (job, service, environment) (atc_feed_latency_ms) > 1000', '3s', 'critical', 'LiveFeed latency above 1 s'),
           rule('FeedDataQualityGaps', 'sum by (job, service, environment) (increase(atc_feed_dq_gaps_total[30s])) > 0', '2s', 'warning', 'LiveFeed has gaps in its bars'),
           rule('BotDrawdownBreach', 'max by (job, service, environment, bot) (atc_bot_drawdown_pct) > 10', '2s', 'critical', 'Bot drawdown above 10 %'),
-          rule('TargetDown', 'up{job!="prometheus"} == 0', '5s', 'critical', 'A scrape target is down'),
+          rule('TargetDown', 'up{job!~"prometheus|atc_ops"} == 0', '5s', 'critical', 'A scrape target is down'),
+          // atc-ops itself: its own webhook only hears of this once it is back, so a warning that closes when it resolves
+          rule('AtcOpsDown', 'up{job="atc_ops"} == 0', '5s', 'warning', 'The atc-ops service (worker + webhook) is not answering'),
         ],
       },
+      restoreTestRuleGroup(['trading', 'mlflow']), // the rig's configured databases
     ],
   };
 }

@@ -7,6 +7,8 @@ import { RIG_DB_USER } from './postgres';
 
 export const RIG_TASK_QUEUE = 'atc-ops';
 export const RIG_APPROVERS = ['alice', 'bob', 'carol'];
+/** A short feed window (1 bar/s on the rig): a cleared DQ fault stops counting after 20 s instead of a minute. */
+export const RIG_LIMITS = { feedWindow: '20s' };
 
 export function rigServiceEnvironments(): Record<string, string[]> {
   return { live_connector: ['dev', 'paper', 'live'], bot_paper: ['paper'], bot_live: ['live'] };
@@ -23,9 +25,9 @@ export function buildRigConfig(state: RigState, pwFile: string): Record<string, 
     alertmanager: { url: `http://127.0.0.1:${state.ports.alertmanager}` },
     databases: { trading: db('trading'), mlflow: db('mlflow') },
     environments: {
-      dev: {},
-      paper: { haltConfirmTimeout: '5s' },
-      live: { protected: true, requireApproval: true, approvers: RIG_APPROVERS, haltConfirmTimeout: '5s' },
+      dev: { haltBotsOnFeedFailure: false, limits: { ...RIG_LIMITS } },
+      paper: { haltConfirmTimeout: '5s', limits: { ...RIG_LIMITS } },
+      live: { protected: true, requireApproval: true, approvers: RIG_APPROVERS, haltConfirmTimeout: '5s', limits: { ...RIG_LIMITS } },
     },
     services: state.sims.map((s) => ({
       name: s.service,
@@ -39,6 +41,8 @@ export function buildRigConfig(state: RigState, pwFile: string): Record<string, 
     })),
     notify: { channels: [{ type: 'log' }, { type: 'file', path: path.join(state.dir, 'notifications.jsonl') }] },
     dataDir: path.join(state.dir, 'data'),
+    deploy: { analysisWindow: '3s', gateInterval: '1s', healthTimeout: '30s', openOrdersTimeout: '10s', stopTimeout: '5s' }, // short: tests
+    schedules: { dailyCheck: ['dev', 'paper', 'live'].map((environment) => ({ environment, cron: '0 7 * * *', timezone: 'Europe/Prague' })) },
   };
 }
 

@@ -1,0 +1,112 @@
+/**
+ * Crash matrix of a deploy: the worker (`atc serve` on a task queue of its own) is killed with SIGKILL at every
+ * step boundary (the test-only `pauseAfterStep` holds the deploy there), restarted, and the deploy continued.
+ * Afterwards exactly one bot_paper container runs: on the new image when verification passed, else on the old.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { parse, stringify } from 'yaml';
+import { continueSignal, type DeployResult, type DeployStep } from '../../src/workflows/deployInputs';
+import { progressQuery } from '../../src/workflows/messages';
+import { spawnService } from '../support/cli';
+import { rigState } from '../support/rig';
+import { closeRigDeps, sleep } from './support/dailyCheckRig';
+import { backToBase, BASE_IMAGE, containersOf, expectExactlyOne, inspect, settleRig, temporalClient } from './support/deployRig';
+
+const taskQueue = `deploy-crash-${Date.now()}`;
+let client: Client;
+let worker: ChildProcess;
+let configFile: string;
+
+function serviceConfig(): string {
+  const state = rigState();
+  const config = parse(readFileSync(state.configPath, 'utf8')) as Record<string, Record<string, unknown>>;
+  config.temporal!.taskQueue = taskQueue;
+  config.server!.port = 0;
+  config.deploy = { ...config.deploy, analysisWindow: '1s' }; // the crash matrix is about the steps, not the window
+  const file = path.join(state.dir, `config-${taskQueue}.yaml`);
+  writeFileSync(file, stringify(config));
+  return file;
+}
+
+function startService(): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    let log = '';
+    const child = spawnService(configFile, (chunk) => {
+      log += chunk;
+      if (log.includes('atc-ops serving on')) resolve(child);
+    });
+    child.once('exit', (code) => reject(new Error(`service exited early (${code}): ${log}`)));
+  });
+}
+
+async function killWorker(): Promise<void> {
+  const exited = new Promise((r) => worker.once('exit', r));
+  worker.kill('SIGKILL');
+  await exited;
+  expect(worker.signalCode).toBe('SIGKILL');
+}
+
+beforeAll(async () => {
+  client = await temporalClient();
+  await settleRig(client);
+  await backToBase('bot_paper');
+  configFile = serviceConfig();
+  worker = await startService();
+}, 240_000);
+afterAll(async () => {
+  if (worker?.exitCode === null) await killWorker();
+  await settleRig(client);
+  await backToBase('bot_paper');
+  await closeRigDeps();
+  await client?.connection.close();
+  if (configFile) rmSync(configFile, { force: true });
+}, 240_000);
+
+afterEach(async () => settleRig(client), 240_000); // a breach may raise an alert → an incident → refusals
+
+async function pausedAfter(handle: WorkflowHandle, step: DeployStep): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    const p = await handle.query(progressQuery).catch(() => undefined);
+    if (p?.waitingFor === `signal "continue" (paused after step ${step})`) return;
+    if (p?.done) throw new Error(`the deploy ended before step ${step}: ${JSON.stringify(p.steps)}`);
+    await sleep(200);
+  }
+  throw new Error(`the deploy never paused after ${step}`);
+}
+
+/** Deploys `image` to bot_paper, kills the worker after `step`, restarts it, continues; returns the result. */
+async function crashAfter(step: DeployStep, image: string): Promise<DeployResult> {
+  const handle = await client.workflow.start('deploy', {
+    taskQueue,
+    workflowId: `deploy-crash-${step}-${Date.now()}`,
+    args: [{ environment: 'paper', service: 'bot_paper', image, requestedBy: 'tester', pauseAfterStep: step }],
+  });
+  await pausedAfter(handle, step);
+  await killWorker();
+  expect((await handle.describe()).status.name).toBe('RUNNING');
+  worker = await startService();
+  await handle.signal(continueSignal);
+  return (await handle.result()) as DeployResult;
+}
+
+const SUCCESS_PATH: DeployStep[] = ['preflight', 'plan', 'approval', 'halt-bot', 'record-old', 'retire-old', 'start-new', 'verify', 'finish', 'bot-orders'];
+
+test.each(SUCCESS_PATH)('kill -9 after step %s of a good deploy → exactly one bot_paper, on the new image', async (step) => {
+  const from = (await inspect('bot_paper')).Config.Image;
+  const to = from === BASE_IMAGE ? 'atc-sim:1.1.0' : BASE_IMAGE; // alternate, so the matrix ends on 1.0.0
+  const result = await crashAfter(step, to);
+  expect([result.outcome, result.detail]).toEqual(['succeeded', expect.stringContaining(`bot_paper runs ${to}`)]);
+  expect(await expectExactlyOne('bot_paper')).toBe(to);
+});
+
+test.each(['verify', 'rollback'] as DeployStep[])('kill -9 after step %s of a breaching deploy → exactly one bot_paper, the old one', async (step) => {
+  const old = await inspect('bot_paper');
+  const result = await crashAfter(step, 'atc-sim:1.2.0-breach');
+  expect([result.outcome, result.rollback?.restored]).toEqual(['rolled-back', true]);
+  expect(await expectExactlyOne('bot_paper')).toBe(old.Config.Image);
+  expect((await inspect('bot_paper')).Id).toBe(old.Id);
+  expect((await containersOf('bot_paper')).length).toBe(1);
+});
