@@ -2,6 +2,8 @@
  * Composition root: config → integrations → activities → Worker. Also installs the Temporal runtime with its
  * Prometheus exporter (SDK metrics), which the HTTP server merges into its own /metrics.
  */
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities';
 import type { AtcConfig } from './config';
@@ -40,6 +42,14 @@ export function sdkMetricsUrl(): string | undefined {
   return sdkMetricsAddress ? `http://${sdkMetricsAddress}/metrics` : undefined;
 }
 
+/** The bundle `npm run build` wrote beside the compiled worker, else bundle from source at start (tests from src/). */
+function workflowSource(given?: WorkerOptions['workflowBundle']): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+  if (given) return { workflowBundle: given };
+  const prebuilt = path.join(__dirname, 'workflow-bundle.js');
+  if (__filename.endsWith('.js') && existsSync(prebuilt)) return { workflowBundle: { codePath: prebuilt } };
+  return { workflowsPath: require.resolve('./workflows') };
+}
+
 export interface WorkerHandle {
   worker: Worker;
   running: Promise<void>;
@@ -58,7 +68,7 @@ export async function startWorker(
     namespace: config.temporal.namespace,
     taskQueue: opts.taskQueue ?? config.temporal.taskQueue,
     activities: createActivities(deps),
-    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: require.resolve('./workflows') }),
+    ...workflowSource(opts.workflowBundle),
     shutdownGraceTime: '10s',
   });
   const running = worker.run().finally(async () => {

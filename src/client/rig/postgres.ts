@@ -73,7 +73,9 @@ export async function seedPostgres(home: string, port: number, pwFile: string): 
     const password = readFileSync(pwFile, 'utf8').trim();
     const roles = await su.query<{ rolname: string }>('SELECT rolname FROM pg_roles WHERE rolname = ANY($1)', [[RIG_DB_USER, SIM_DB_USER]]);
     const have = new Set(roles.rows.map((r) => r.rolname));
-    if (!have.has(RIG_DB_USER)) await su.query(`CREATE ROLE ${RIG_DB_USER} LOGIN CREATEDB PASSWORD ${quoteLiteral(password)}`);
+    if (!have.has(RIG_DB_USER)) await su.query(`CREATE ROLE ${RIG_DB_USER} LOGIN CREATEDB`);
+    // Always (re)set: the cluster lives outside the work tree and may outlive the secrets folder of a fresh clone.
+    await su.query(`ALTER ROLE ${RIG_DB_USER} PASSWORD ${quoteLiteral(password)}`);
     if (!have.has(SIM_DB_USER)) await su.query(`CREATE ROLE ${SIM_DB_USER} LOGIN`);
     for (const [db, schema, seed] of [['trading', TRADING_SCHEMA, TRADING_SEED], ['mlflow', MLFLOW_SCHEMA, '']] as const) {
       const exists = await su.query('SELECT 1 FROM pg_database WHERE datname = $1', [db]);
