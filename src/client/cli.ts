@@ -65,7 +65,7 @@ export const USAGE = `usage: atc <verb> [options]
   run backup --env E --database D | run restore --env E --database D --backup <id|latest> --target DB [--overwrite] [--as who]
   run restore-test [--env E] [--database D1,D2] | backups [--database D] [--json]   the backup catalogue
   run bot-halt --env E --service S --reason R [--as who] | run bot-resume --env E --service S --as who [--reason R]
-runbooks: rig-smoke, bot-halt, bot-resume
+runbooks: rig-smoke, daily-check, bot-halt, bot-resume, incident, deploy, rollback, backup, restore, restore-test
 global: --config F (default: $ATC_CONFIG, else the rig's config, else the embedded default)`;
 
 async function loadVerbs(): Promise<Record<string, Handler>> {

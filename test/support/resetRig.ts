@@ -11,7 +11,7 @@ import { rigState } from './rig';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function firingAlerts(prometheusPort: number): Promise<string[]> {
-  const url = `http://127.0.0.1:${prometheusPort}/api/v1/query?query=${encodeURIComponent('ALERTS{alertname!="AtcOpsDown"}')}`;
+  const url = `http://127.0.0.1:${prometheusPort}/api/v1/query?query=${encodeURIComponent('ALERTS{alertname!~"AtcOpsDown|RestoreTest.*"}')}`;
   const body = (await (await fetch(url)).json()) as { data: { result: { metric: Record<string, string> }[] } };
   return body.data.result.map((r) => `${r.metric.alertname}/${r.metric.service ?? ''}`);
 }

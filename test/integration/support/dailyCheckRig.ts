@@ -15,6 +15,7 @@ import type { SimTarget } from '../../../src/client/rig/state';
 import { createDeps } from '../../../src/worker';
 import type { DailyCheckResult } from '../../../src/workflows/dailyCheckTypes';
 import { atc } from '../../support/cli';
+import { closeOpenIncidents } from '../../support/incidents';
 import { rigConfig, rigState } from '../../support/rig';
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -92,6 +93,7 @@ export async function restoreRig(): Promise<void> {
     if (s.status !== 'OK') throw new Error(`the rig did not recover: ${env} ${name} is ${s.status}: ${JSON.stringify(s.items.filter((i) => i.status !== 'OK'))}`);
   };
   for (const env of ['dev', 'paper']) for (const name of ['system', 'feed', 'alerts'] as const) await waitOk(name, env);
+  await closeOpenIncidents(); // an incident opened by a fault would halt a bot again after the resume below
   for (const bot of rigConfig().services.filter((s) => s.role === 'bot')) {
     if (!(await rigDeps().bots.state(bot.controlUrl!)).newOrdersEnabled) await rigDeps().bots.resume(bot.controlUrl!);
   }
