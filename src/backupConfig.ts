@@ -10,7 +10,9 @@ export const backupsSchema = z
     dir: z.string().min(1).optional(),
     format: z.enum(['custom', 'directory']).default('custom'), // directory = pg_dump -Fd -j dumpJobs (never with TimescaleDB)
     dumpJobs: z.number().int().min(1).max(32).default(2), // only for format: directory
-    restoreJobs: z.number().int().min(1).max(32).default(2), // pg_restore -j; always 1 with TimescaleDB
+    // pg_restore -j; always 1 with TimescaleDB. Worth raising for directory-format backups of many tables: a custom
+    // archive written through the checksum stream has no data offsets, so parallel workers must scan for their data.
+    restoreJobs: z.number().int().min(1).max(32).default(1),
     retention: z
       .object({
         daily: z.number().int().min(1).default(7), // every backup of the newest N days that have backups

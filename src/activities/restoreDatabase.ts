@@ -42,7 +42,7 @@ export function createRestoreDatabaseActivities(deps: ActivityDeps) {
       const r = await store.read(input.backupId);
       if (!r.ok) throw new PermanentError(r.reason);
       const runDir = path.join(store.dir, '.run');
-      await mkdir(runDir, { recursive: true });
+      await mkdir(runDir, { recursive: true, mode: 0o700 });
       const pidFile = path.join(runDir, `restore-${shortHash(input.name)}.pid`);
       await killStale(pidFile); // a pg_restore a killed worker left running
       const signal = activityContext()?.cancellationSignal;

@@ -53,7 +53,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await worker?.shutdown();
   for (const db of [WEIRD, DASH, ...TARGETS]) await dropDb(db);
-  rmSync(setup.config.dataDir, { recursive: true, force: true });
+  if (setup) for (const f of [setup.config.dataDir, setup.configPath, path.join(rigState().home, 'it-backup', 'notifications.jsonl'), wrongPasswordFile()]) rmSync(f, { recursive: true, force: true });
   await env?.close();
 }, 120_000);
 
@@ -110,6 +110,17 @@ test('names with quotes, spaces and a leading dash: backup, restore, restore-tes
   await backupOf('dash');
   const r2 = await run<RestoreResult>('restore', { database: 'dash', target: 'it dash copy' });
   expect(r2).toMatchObject({ outcome: 'succeeded', rows: 300 });
+  expect(await tableChecksums('it dash copy')).toEqual(await tableChecksums(DASH));
+  // Directory format with parallel jobs (format: directory): each file hashed after the dump; restored with -j 2.
+  const tools = createPgTools(setup.config.backups.pgBinDir);
+  const conn = { host: '127.0.0.1', port: rigState().ports.postgres, user: 'atc', database: DASH, password: pgPassword() };
+  const dumpDir = path.join(setup.config.dataDir, 'dir-format');
+  const files = await tools.dumpDirectory(conn, dumpDir, { jobs: 2 });
+  expect(files.map((f) => f.path)).toContain('dir-format/toc.dat');
+  expect((await tools.listArchive(dumpDir)).some((l) => l.includes('TABLE DATA -s -t '))).toBe(true);
+  await dropDb('it dash copy');
+  await withPg('postgres', (c) => c.query(`CREATE DATABASE "it dash copy"`));
+  await tools.restore({ ...conn, database: 'it dash copy' }, dumpDir, { jobs: 2 });
   expect(await tableChecksums('it dash copy')).toEqual(await tableChecksums(DASH));
   const t = await run<RestoreTestResult>('restoreTest', { databases: ['weird', 'dash'] });
   expect(t.databases.map((d) => [d.database, d.ok, d.dropped])).toEqual([['weird', true, true], ['dash', true, true]]);

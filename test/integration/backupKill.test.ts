@@ -30,7 +30,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   await dropDb(BIG);
-  rmSync(setup.config.dataDir, { recursive: true, force: true });
+  if (setup) for (const f of [setup.config.dataDir, setup.configPath]) rmSync(f, { recursive: true, force: true });
   await env?.close();
 }, 60_000);
 

@@ -150,7 +150,7 @@ test('the monthly restore-test schedule: on by default when databases are config
   expect(restoreTestSchedules.desired(parseConfig({ databases: { trading: db }, schedules: { restoreTest: { enabled: false } } }))).toEqual([]);
   expect(() => parseConfig({ databases: { trading: db }, schedules: { restoreTest: { databases: ['nope'], environment: 'prod' } } })).toThrow(/schedules.restoreTest.environment: unknown environment prod[\s\S]*schedules.restoreTest.databases.0: unknown database nope/);
   const config = parseConfig({ databases: { trading: db }, backups: { retention: { daily: 3 } } });
-  expect(config.backups).toMatchObject({ format: 'custom', restoreJobs: 2, retention: { daily: 3, monthly: 12 }, pgBinDir: '/usr/lib/postgresql/15/bin' });
+  expect(config.backups).toMatchObject({ format: 'custom', restoreJobs: 1, retention: { daily: 3, monthly: 12 }, pgBinDir: '/usr/lib/postgresql/15/bin' });
   const rules = (restoreTestRuleGroup(['trading']) as { rules: { alert: string; expr: string; for: string }[] }).rules;
   expect(rules[0]).toMatchObject({ alert: 'RestoreTestStale', expr: 'time() - max by (job, service, database) (atc_restore_test_last_success_timestamp_seconds) > 35 * 86400' });
   expect(rules[1]).toMatchObject({ alert: 'RestoreTestNeverSucceeded', expr: 'absent(atc_restore_test_last_success_timestamp_seconds{database="trading"})', for: '840h' });
