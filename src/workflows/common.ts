@@ -57,6 +57,11 @@ export function setOutcome(outcome: Outcome): void {
   upsertSearchAttributes([{ key: outcomeKey, value: outcome }]);
 }
 
+/** Milliseconds of workflow time: the SDK makes `Date` deterministic inside workflows (replay gives the same value). */
+export function workflowTimeMs(): number {
+  return new Date().valueOf();
+}
+
 export function executionId(): string {
   return workflowInfo().workflowId;
 }

@@ -10,7 +10,7 @@ import { ApplicationFailure, CancellationScope, isCancellation, workflowInfo } f
 import type { RowCheck } from '../activities/restore';
 import { failureText } from './backup';
 import { restoreInput, type RestoreInput } from './backupInputs';
-import { setOutcome, StepLog, tagExecution, validateInput } from './common';
+import { setOutcome, StepLog, tagExecution, validateInput, workflowTimeMs } from './common';
 import { ApprovalGate } from './restoreApproval';
 import { dropDatabase, longAct, restoreInto, shortAct, verifyBackup } from './restoreSteps';
 
@@ -32,11 +32,11 @@ export async function restore(raw: RestoreInput): Promise<RestoreResult> {
   tagExecution('restore', input.environment);
   const steps = new StepLog('restore');
   const gate = new ApprovalGate(input.requestedBy); // approvers come from the config (plan) before the gate opens
-  const started = Date.now();
+  const started = workflowTimeMs();
   const result: RestoreResult = { outcome: 'refused', database: input.database, target: input.target, approvedBy: [], durations: { totalMs: 0 } };
   const finish = (outcome: RestoreResult['outcome'], reason?: string): RestoreResult => {
     Object.assign(result, { outcome, ...(reason ? { reason } : {}) });
-    result.durations.totalMs = Date.now() - started;
+    result.durations.totalMs = workflowTimeMs() - started;
     setOutcome(outcome);
     steps.finish();
     return result;
@@ -80,7 +80,7 @@ export async function restore(raw: RestoreInput): Promise<RestoreResult> {
       shortAct.restoreRollbackPublish({ database: input.database, staging: plan.staging, target: input.target, aside: plan.aside }).catch(() => false),
     );
     await dropDatabase(steps, input.database, plan.staging);
-    result.durations.totalMs = Date.now() - started;
+    result.durations.totalMs = workflowTimeMs() - started;
     steps.finish();
     setOutcome(isCancellation(err) ? 'cancelled' : 'failed');
     if (isCancellation(err)) throw err;

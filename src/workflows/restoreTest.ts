@@ -8,7 +8,7 @@ import { ParentClosePolicy, startChild, workflowInfo } from '@temporalio/workflo
 import type { RestoreTestDbResult, RestoreTestReport } from '../activities/restoreTest';
 import { failureText } from './backup';
 import { restoreTestInput, type RestoreTestInput } from './backupInputs';
-import { setOutcome, StepLog, tagExecution, validateInput } from './common';
+import { setOutcome, StepLog, tagExecution, validateInput, workflowTimeMs } from './common';
 import { dropDatabase, restoreInto, shortAct, verifyBackup } from './restoreSteps';
 
 export interface RestoreTestResult extends RestoreTestReport {
@@ -20,9 +20,9 @@ export const scratchName = (database: string, at: Date): string =>
   `atc_restore_test_${database.slice(0, 29)}_${at.toISOString().replace(/[-:]/g, '').slice(0, 15).toLowerCase()}`;
 
 async function testOne(steps: StepLog, database: string, scratch: string, jobs: number): Promise<RestoreTestDbResult> {
-  const t0 = Date.now();
+  const t0 = workflowTimeMs();
   const r: RestoreTestDbResult = { database, ok: false, dropped: false, durations: { totalMs: 0 }, finishedAt: '' };
-  const done = (reason?: string) => Object.assign(r, { ok: !reason, ...(reason ? { reason } : {}), finishedAt: new Date().toISOString(), durations: { ...r.durations, totalMs: Date.now() - t0 } });
+  const done = (reason?: string) => Object.assign(r, { ok: !reason, ...(reason ? { reason } : {}), finishedAt: new Date().toISOString(), durations: { ...r.durations, totalMs: workflowTimeMs() - t0 } });
   const resolved = await shortAct.restoreResolveBackup({ database, backup: 'latest' });
   steps.end(`${database}: latest backup`, resolved.ok ? 'ok' : 'failed', resolved.ok ? resolved.backupId : resolved.reason);
   if (!resolved.ok) return done(resolved.reason);
