@@ -16,6 +16,13 @@ async function firingAlerts(prometheusPort: number): Promise<string[]> {
   return body.data.result.map((r) => `${r.metric.alertname}/${r.metric.service ?? ''}`);
 }
 
+/** Every simulator's target scraped and up (a test may have restarted Prometheus, which then has no samples yet). */
+async function targetsUp(prometheusPort: number, jobs: string[]): Promise<boolean> {
+  const url = `http://127.0.0.1:${prometheusPort}/api/v1/query?query=${encodeURIComponent(`up{job=~"${jobs.join('|')}"}`)}`;
+  const body = (await (await fetch(url)).json()) as { data: { result: { value: [number, string] }[] } };
+  return body.data.result.length === jobs.length && body.data.result.every((r) => r.value[1] === '1');
+}
+
 export async function resetRig(): Promise<void> {
   const state = rigState();
   const docker = new Docker({ socketPath: state.dockerSocket });
@@ -25,6 +32,10 @@ export async function resetRig(): Promise<void> {
     await waitSimReady(sim, 30_000);
     await clearFaults(sim);
   }
+  const jobs = state.sims.map((s) => s.service);
+  let up = await targetsUp(state.ports.prometheus, jobs).catch(() => false);
+  for (let i = 0; i < 120 && !up; i++, await sleep(500)) up = await targetsUp(state.ports.prometheus, jobs).catch(() => false);
+  if (!up) throw new Error(`resetRig: the simulators' Prometheus targets are not all up after 60 s`);
   let firing = await firingAlerts(state.ports.prometheus);
   for (let i = 0; i < 120 && firing.length; i++, await sleep(500)) firing = await firingAlerts(state.ports.prometheus);
   if (firing.length) process.stderr.write(`resetRig: alerts still firing after 60 s: ${firing.join(', ')}\n`);
