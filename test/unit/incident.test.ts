@@ -113,6 +113,8 @@ test('escalation timers fire while nobody acks; ack stops them; critical needs r
     const first = note([alert('FeedStale')]);
     const h = await startFromWebhook(tq, first);
     const v = await waitView(h, (x) => x.escalation.timersFired >= 2, 15_000);
+    // the timer's count is recorded before its notify activity has run: wait for the notification itself
+    for (let i = 0; i < 100 && !seen.notified.some((n) => /escalation to lead/.test(n.title)); i++) await new Promise((r) => setTimeout(r, 100));
     expect(v.escalation.level).toBe(2);
     expect(seen.notified.filter((n) => /escalation to secondary/.test(n.title))).toHaveLength(1);
     expect(seen.notified.filter((n) => /escalation to lead/.test(n.title))).toHaveLength(1);
