@@ -23,6 +23,7 @@ const OPTIONS = {
   follow: { type: 'boolean' },
   detach: { type: 'boolean' },
   env: { type: 'string' },
+  only: { type: 'string' },
   service: { type: 'string' },
   as: { type: 'string' },
   comment: { type: 'string' },
@@ -58,6 +59,7 @@ export const USAGE = `usage: atc <verb> [options]
   approve <id> --as <who> [--comment C] | reject <id> --as <who> [--comment C]
   cancel <id>
   schedules apply|list [--json]              Temporal Schedules from the config (daily check per environment, ...)
+  run daily-check --env E [--only S1,S2] [--as who]   the on-call check (--only: re-check some of system,feed,bots,drift,alerts)
   run deploy --env E --service S --image REF [--dry-run] [--reason R] [--as who] | run rollback --env E --service S [--to REF]
   deployments [--service S] [--env E] [--limit N] [--json]   the deployment history
   incidents [--open] [--env E] [--limit N] [--json] | incident open --env E --severity S --title T [--summary S] [--as who]

@@ -1,12 +1,12 @@
 /**
  * daily-check: the on-call routine. Steps: plan (bots, fail-safe flag) and the five checks in parallel (system,
- * feed, bots, drift, alerts; an activity that fails is an UNKNOWN section, never OK) → fail-safe: feed FAIL or
- * UNKNOWN and haltBotsOnFeedFailure → a `botHalt` child per bot (results and failures recorded) → write the
- * Markdown report → notify the summary. No compensations: the checks only read; halts are never undone here.
+ * feed, bots, drift, alerts, or the `sections` asked for; a failed activity is an UNKNOWN section, never OK) →
+ * fail-safe: feed FAIL or UNKNOWN and haltBotsOnFeedFailure → a `botHalt` child per bot (results and failures
+ * recorded) → write the Markdown report → notify. No compensations: checks only read; halts are never undone.
  */
 import { ActivityFailure, ApplicationFailure, ChildWorkflowFailure, ParentClosePolicy, executeChild, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { worstStatus, type CheckSection, type CheckStatus, type SectionName } from '../activities/checks/types';
+import { SECTION_NAMES, worstStatus, type CheckSection, type CheckStatus, type SectionName } from '../activities/checks/types';
 import type { BotHaltInput, BotHaltResult } from './botInputs';
 import { setOutcome, StepLog, tagExecution, validateInput } from './common';
 import { renderDailyCheckReport, summarizeDailyCheck } from './dailyCheckReport';
@@ -28,21 +28,25 @@ export async function dailyCheck(raw: DailyCheckInput): Promise<DailyCheckResult
   // The plan (which also rejects an unknown environment) runs alongside the checks: one hop less on the way.
   const planned = steps.step('plan', () => act.dailyCheckPlan(environment), (p) => `${p.bots.length} bot(s)`).catch(badInput);
 
-  const checks: [SectionName, () => Promise<CheckSection>][] = [
-    ['system', () => act.checkSystem(environment, workflowId)],
-    ['feed', () => act.checkFeed(environment)],
-    ['bots', () => act.checkBots(environment)],
-    ['drift', () => act.checkDrift(environment)],
-    ['alerts', () => act.checkAlerts(environment)],
-  ];
-  const [plan, ...sections] = await Promise.all([planned, ...checks.map(([name, run]) => runSection(steps, name, run))]);
+  const runs: Record<SectionName, () => Promise<CheckSection>> = {
+    system: () => act.checkSystem(environment, workflowId),
+    feed: () => act.checkFeed(environment),
+    bots: () => act.checkBots(environment),
+    drift: () => act.checkDrift(environment),
+    alerts: () => act.checkAlerts(environment),
+  };
+  const wanted = SECTION_NAMES.filter((name) => !input.sections || input.sections.includes(name));
+  const skipped = SECTION_NAMES.filter((name) => !wanted.includes(name));
+  const [plan, ...sections] = await Promise.all([planned, ...wanted.map((name) => runSection(steps, name, runs[name]))]);
   const overall = worstStatus(sections.map((s) => s.status));
 
-  const feed = sections.find((s) => s.section === 'feed')!;
-  const failSafe = decideFailSafe(environment, feed.status, plan.haltBotsOnFeedFailure, plan.bots);
+  const feed = sections.find((s) => s.section === 'feed');
+  const failSafe = feed
+    ? decideFailSafe(environment, feed.status, plan.haltBotsOnFeedFailure, plan.bots)
+    : { triggered: false, reason: 'the feed was not checked in this run: no fail-safe decision' };
   const haltedBots = failSafe.triggered ? await haltBots(steps, environment, plan.bots, failSafe.reason, input.requestedBy) : [];
 
-  const result: DailyCheckReport = { environment, workflowId, checkedAt, overall, sections, failSafe, haltedBots };
+  const result: DailyCheckReport = { environment, workflowId, checkedAt, overall, sections, ...(skipped.length ? { skipped } : {}), failSafe, haltedBots };
   const markdown = renderDailyCheckReport(result);
   const reportPath = await steps.step('write report', () => report.writeDailyCheckReport(workflowId, markdown), (p) => p);
   const text = summarizeDailyCheck(result, reportPath);

@@ -35,6 +35,7 @@ export function renderDailyCheckReport(r: DailyCheckReport): string {
     `# Daily check: ${r.environment} — ${ICON[r.overall]} ${r.overall}`,
     '',
     `Checked at ${r.checkedAt} by \`${r.workflowId}\`. Overall status is the worst item; UNKNOWN is never OK.`,
+    ...(r.skipped?.length ? ['', `**Partial check**: ${r.skipped.join(', ')} not checked in this run; the overall status covers the other sections only.`] : []),
     '',
     '| section | status | items | not OK | duration |',
     '|---|---|---|---|---|',
@@ -55,5 +56,6 @@ export function summarizeDailyCheck(r: DailyCheckReport, reportPath: string): st
   const bad = r.sections.flatMap((s) => s.items.filter((i) => i.status !== 'OK').map((i) => `${i.status} ${i.name} = ${value(i)} (${i.threshold})`));
   const sections = r.sections.map((s) => `${s.section} ${s.status}`).join(', ');
   const halts = r.haltedBots.map((h) => `${h.service}: ${h.error !== undefined ? `halt FAILED (${h.error})` : h.result!.path}`);
-  return [`${r.environment}: ${r.overall} (${sections})`, ...bad.slice(0, 20), ...(bad.length > 20 ? [`… ${bad.length - 20} more`] : []), ...(r.failSafe.triggered ? [`fail-safe: ${r.failSafe.reason}`, ...halts] : []), `report: ${reportPath}`].join('\n');
+  const partial = r.skipped?.length ? `; partial, not checked: ${r.skipped.join(', ')}` : '';
+  return [`${r.environment}: ${r.overall} (${sections}${partial})`, ...bad.slice(0, 20), ...(bad.length > 20 ? [`… ${bad.length - 20} more`] : []), ...(r.failSafe.triggered ? [`fail-safe: ${r.failSafe.reason}`, ...halts] : []), `report: ${reportPath}`].join('\n');
 }

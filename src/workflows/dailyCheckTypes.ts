@@ -1,6 +1,6 @@
 /** Input and result of the daily-check runbook (shared by the workflow, the CLI entry and the report renderer). */
 import { z } from 'zod';
-import type { CheckSection, CheckStatus } from '../activities/checks/types';
+import { SECTION_NAMES, type CheckSection, type CheckStatus, type SectionName } from '../activities/checks/types';
 import type { BotHaltResult } from './botInputs';
 import { actorName, environmentName } from './inputs';
 
@@ -8,6 +8,12 @@ export const dailyCheckInput = z
   .object({
     environment: environmentName,
     requestedBy: actorName.optional(), // absent when a Schedule starts it
+    // A re-check of some sections only (e.g. the feed after a fix); absent: all five, as the schedules always run.
+    sections: z
+      .array(z.enum(SECTION_NAMES))
+      .min(1)
+      .refine((xs) => new Set(xs).size === xs.length, 'a section is listed twice')
+      .optional(),
   })
   .strict();
 export type DailyCheckInput = z.input<typeof dailyCheckInput>;
@@ -31,6 +37,7 @@ export interface DailyCheckReport {
   checkedAt: string; // workflow time, ISO
   overall: CheckStatus;
   sections: CheckSection[];
+  skipped?: SectionName[]; // sections this run was asked not to check (a partial re-check); absent: none
   failSafe: FailSafe;
   haltedBots: HaltedBot[];
 }

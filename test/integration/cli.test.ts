@@ -68,6 +68,7 @@ describe('bad CLI input → exit 2 with a clear message', () => {
     [['run', 'rig-smoke', '--env', 'Paper Trading'], /invalid input for rig-smoke: environment/],
     [['run', 'rig-smoke', '--input', '[1,2]'], /--input must be a JSON object/],
     [['run', 'rig-smoke', '--input', '{"rounds": 1000}'], /rounds/],
+    [['run', 'daily-check', '--env', 'paper', '--only', 'feed,network'], /invalid input for daily-check: sections/],
     [['approve', 'some-id'], /usage: atc approve <workflow-id> --as <who>/],
     [['reject'], /usage: atc reject/],
     [['show'], /usage: atc show <workflow-id>/],

@@ -140,6 +140,27 @@ test('a check activity that keeps failing is an UNKNOWN section with the error, 
   await maybeRecordHistory(handle, 'dailyCheck-activityfails');
 });
 
+test('--only: a partial re-check runs the sections asked for, says which were skipped, decides the fail-safe only with the feed', async () => {
+  const called: string[] = [];
+  const spy = (name: SectionName, status: CheckStatus) => async () => (called.push(name), section(name, status));
+  const overrides = { checkSystem: spy('system', 'OK'), checkFeed: spy('feed', 'FAIL'), checkBots: spy('bots', 'WARN'), checkDrift: spy('drift', 'OK'), checkAlerts: spy('alerts', 'OK') };
+  const botsOnly = await runCheck(stubs({}, overrides).activities, { environment: 'paper', sections: ['bots'] }, 'dc-only-bots');
+  expect(called).toEqual(['bots']);
+  expect(botsOnly.result.sections.map((s) => s.section)).toEqual(['bots']);
+  expect(botsOnly.result).toMatchObject({ overall: 'WARN', skipped: ['system', 'feed', 'drift', 'alerts'], haltedBots: [], failSafe: { triggered: false } });
+  expect(botsOnly.result.markdown).toContain('**Partial check**: system, feed, drift, alerts not checked');
+  called.length = 0;
+  const feedToo = await runCheck(stubs({}, overrides).activities, { environment: 'paper', sections: ['feed', 'system'] }, 'dc-only-feed');
+  expect(called.sort()).toEqual(['feed', 'system']);
+  expect(feedToo.result.sections.map((s) => s.section)).toEqual(['system', 'feed']); // always in the routine's order
+  expect(feedToo.result.overall).toBe('FAIL');
+  expect(feedToo.result.haltedBots.map((h) => h.service).sort()).toEqual(['bot_broken', 'bot_paper']); // feed before bot still holds
+  for (const sections of [[], ['feed', 'feed'], ['network']]) {
+    const bad = await runCheck(stubs().activities, { environment: 'paper', sections }, 'dc-only-bad').catch((e: unknown) => e);
+    expect(((bad as WorkflowFailedError).cause as ApplicationFailure).type).toBe('BadInput');
+  }
+});
+
 test('a failed notification is recorded in the result; the report stands', async () => {
   const down = async () => {
     throw ApplicationFailure.nonRetryable('webhook down', 'TransientError');

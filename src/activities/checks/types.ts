@@ -1,6 +1,7 @@
 /** The shape of every on-call check: items with a status, value, threshold and the evidence that produced them. */
 export type CheckStatus = 'OK' | 'WARN' | 'FAIL' | 'UNKNOWN';
-export type SectionName = 'system' | 'feed' | 'bots' | 'drift' | 'alerts';
+export const SECTION_NAMES = ['system', 'feed', 'bots', 'drift', 'alerts'] as const;
+export type SectionName = (typeof SECTION_NAMES)[number];
 
 export interface Evidence {
   source: 'prometheus' | 'docker' | 'alertmanager' | 'postgres' | 'bot-control';

@@ -1,4 +1,4 @@
-/** CLI entry of the daily-check runbook: `atc run daily-check --env <env>`; exit 0 for OK/WARN, 1 for FAIL/UNKNOWN. */
+/** CLI entry of the daily-check runbook: `atc run daily-check --env <env> [--only s1,s2]`; exit 0 for OK/WARN, 1 for FAIL/UNKNOWN. */
 import { renderDailyCheckReport } from '../../workflows/dailyCheckReport';
 import { dailyCheckFailed, dailyCheckInput, type DailyCheckResult } from '../../workflows/dailyCheckTypes';
 import { stamp, str, type RunbookEntry } from './entry';
@@ -6,7 +6,8 @@ import { stamp, str, type RunbookEntry } from './entry';
 export const dailyCheckEntry: RunbookEntry = {
   workflowType: 'dailyCheck',
   input: dailyCheckInput,
-  fromFlags: (f) => ({ environment: str(f.env), requestedBy: str(f.as) }), // --env is required: no silent default
+  // --env is required: no silent default. --only feed,system re-checks some sections (absent: all five).
+  fromFlags: (f) => ({ environment: str(f.env), requestedBy: str(f.as), sections: str(f.only)?.split(',').map((s) => s.trim()) }),
   workflowId: (i, now) => `daily-check-${String(i.environment)}-${stamp(now)}`,
   failed: (r) => dailyCheckFailed(r as DailyCheckResult),
   render: (r) => {
