@@ -155,6 +155,7 @@ test('--only: a partial re-check runs the sections asked for, says which were sk
   expect(feedToo.result.sections.map((s) => s.section)).toEqual(['system', 'feed']); // always in the routine's order
   expect(feedToo.result.overall).toBe('FAIL');
   expect(feedToo.result.haltedBots.map((h) => h.service).sort()).toEqual(['bot_broken', 'bot_paper']); // feed before bot still holds
+  await maybeRecordHistory(feedToo.handle, 'dailyCheck-partial-feed');
   for (const sections of [[], ['feed', 'feed'], ['network']]) {
     const bad = await runCheck(stubs().activities, { environment: 'paper', sections }, 'dc-only-bad').catch((e: unknown) => e);
     expect(((bad as WorkflowFailedError).cause as ApplicationFailure).type).toBe('BadInput');
