@@ -6,6 +6,7 @@ import { describeIssues } from '../../workflows/inputs';
 import { approveUpdate, environmentKey, progressQuery, rejectUpdate, runbookKey, serviceKey, type Progress } from '../../workflows/messages';
 import type { Ctx } from '../cli';
 import { RUNBOOKS, runbookOfType } from '../runbooks';
+import { configProblems } from '../runbooks/entry';
 import { connectClient } from '../temporalClient';
 
 function parseJsonInput(text: string): Record<string, unknown> {
@@ -55,6 +56,8 @@ export async function runCommand(ctx: Ctx): Promise<number> {
   if (!parsed.success) throw new BadInputError(`invalid input for ${name}: ${describeIssues(parsed.error)}`);
   const input = parsed.data as Record<string, unknown>;
   const config = ctx.config();
+  const problems = configProblems(input, config);
+  if (problems.length) throw new BadInputError(`invalid input for ${name}: ${problems.join('; ')}`);
   const client = await connectClient(config);
   const workflowId = typeof ctx.flags.id === 'string' ? ctx.flags.id : entry.workflowId(input, new Date());
   const attrs: ConstructorParameters<typeof TypedSearchAttributes>[0] = [{ key: runbookKey, value: name }];

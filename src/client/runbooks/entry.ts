@@ -1,5 +1,6 @@
 /** What the CLI needs to know about a runbook: workflow type, input schema, flag mapping, id, exit code, rendering. */
 import type { z } from 'zod';
+import type { AtcConfig } from '../../config';
 
 export type Flags = Record<string, string | boolean | undefined>;
 
@@ -14,3 +15,20 @@ export interface RunbookEntry {
 
 export const stamp = (d: Date): string => d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/**
+ * What only the config can tell at the edge: an environment, service or database it does not know. The CLI answers
+ * exit 2 before anything starts; the workflows check again for starts from the Temporal UI or CLI.
+ */
+export function configProblems(input: Record<string, unknown>, config: AtcConfig): string[] {
+  const problems: string[] = [];
+  const has = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+  const env = str(input.environment);
+  if (env !== undefined && !has(config.environments, env)) problems.push(`environment: unknown environment "${env}" (configured: ${Object.keys(config.environments).join(', ')})`);
+  const service = str(input.service);
+  const known = config.services.filter((s) => env === undefined || s.environments.includes(env)).map((s) => s.name);
+  if (service !== undefined && !known.includes(service)) problems.push(`service: unknown service "${service}"${env ? ` in ${env}` : ''} (configured: ${known.join(', ') || 'none'})`);
+  const databases = [input.database, ...(Array.isArray(input.databases) ? input.databases : [])].filter((d): d is string => typeof d === 'string');
+  for (const d of databases.filter((x) => !has(config.databases, x))) problems.push(`database: unknown database "${d}" (configured: ${Object.keys(config.databases).join(', ') || 'none'})`);
+  return problems;
+}
