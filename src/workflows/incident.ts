@@ -3,10 +3,10 @@
  * Steps: record every alert notification (deduplicated) → open: notify on-call, run the first-response playbook for
  * newly firing alerts (each action verified; a failure escalates) → escalation timers until ack → ack (+ silence the
  * group) → close when every alert resolved and, for critical or manual incidents, a human resolved it with a summary.
- * Compensations on close: the silence is expired. Never resumes bots. Postmortem skeleton written on close.
- * Long incidents continue as new with their state.
+ * Compensations on close, and on cancellation (`atc cancel`, the UI): the silence is expired, the postmortem written,
+ * on-call told. Never resumes bots. Long incidents continue as new with their state.
  */
-import { allHandlersFinished, condition, continueAsNew, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, CancellationScope, condition, continueAsNew, isCancellation, workflowInfo } from '@temporalio/workflow';
 import type { IncidentSettings } from '../activities/incidents';
 import { setOutcome, tagExecution, validateInput } from './common';
 import { installHandlers } from './incidentHandlers';
@@ -37,25 +37,42 @@ export async function incident(raw: IncidentInput, carried?: IncidentCarry): Pro
       return toResult(state);
     }
   }
-  const playbook = playbookLoop(rt);
-  if (!state.opened) await open(rt, start.source === 'manual' ? start : undefined);
-  rt.tagSeverity();
-  tagExecution('incident', state.environment, state.services[0]);
-  void rt.escalationLoop();
+  const playbook = background(playbookLoop(rt));
+  try {
+    if (!state.opened) await open(rt, start.source === 'manual' ? start : undefined);
+    rt.tagSeverity();
+    tagExecution('incident', state.environment, state.services[0]);
+    void background(rt.escalationLoop());
 
-  const closeable = () => state.opened && rt.busy === 0 && firingCount(state) === 0 && (!needsHumanResolve(state) || Boolean(state.resolution));
-  await condition(() => closeable() || rt.shouldContinueAsNew());
-  if (!closeable()) {
-    rt.draining = true;
+    const closeable = () => state.opened && rt.busy === 0 && firingCount(state) === 0 && (!needsHumanResolve(state) || Boolean(state.resolution));
+    await condition(() => closeable() || rt.shouldContinueAsNew());
+    if (!closeable()) {
+      rt.draining = true;
+      await playbook;
+      await condition(allHandlersFinished);
+      rt.record('info', 'atc-ops', `continued as new (run ${state.runs + 1}) after ${workflowInfo().historyLength} history events`);
+      return continueAsNew<typeof incident>(raw, { state, settings });
+    }
+    rt.closing = true;
     await playbook;
     await condition(allHandlersFinished);
-    rt.record('info', 'atc-ops', `continued as new (run ${state.runs + 1}) after ${workflowInfo().historyLength} history events`);
-    return continueAsNew<typeof incident>(raw, { state, settings });
+    return await CancellationScope.nonCancellable(() => close(rt)); // a cancel arriving now must not cut the close short
+  } catch (err) {
+    if (!isCancellation(err) || state.status === 'closed') throw err;
+    // Cancelled by a person: close with the compensations, out of reach of the cancellation, then end as cancelled.
+    rt.closing = true;
+    await CancellationScope.nonCancellable(() => close(rt, `cancelled by request with ${firingCount(state)} alert(s) still firing`));
+    throw err;
   }
-  rt.closing = true;
-  await playbook;
-  await condition(allHandlersFinished);
-  return close(rt);
+}
+
+/** A fiber beside the main flow: a cancellation ends it quietly (the main flow handles it); any other error surfaces. */
+async function background(fiber: Promise<void>): Promise<void> {
+  try {
+    await fiber;
+  } catch (err) {
+    if (!isCancellation(err)) throw err;
+  }
 }
 
 async function open(rt: IncidentRuntime, manual?: { requestedBy?: string; summary?: string }): Promise<void> {
@@ -68,10 +85,10 @@ async function open(rt: IncidentRuntime, manual?: { requestedBy?: string; summar
   await act.recordIncidentMetric('opened', s.environment, s.severity).catch(() => undefined);
 }
 
-async function close(rt: IncidentRuntime): Promise<IncidentResult> {
+async function close(rt: IncidentRuntime, cancelled?: string): Promise<IncidentResult> {
   const s = rt.state;
   Object.assign(s, { status: 'closed', closedAt: nowIso() });
-  const by = s.resolution ? `resolved by ${s.resolution.actor}: ${s.resolution.text}` : 'every alert resolved';
+  const by = cancelled ?? (s.resolution ? `resolved by ${s.resolution.actor}: ${s.resolution.text}` : 'every alert resolved');
   rt.record('close', s.resolution?.actor ?? 'atc-ops', `closed: ${by}`);
   if (s.silence && !s.silence.expiredAt) {
     try {
@@ -89,6 +106,6 @@ async function close(rt: IncidentRuntime): Promise<IncidentResult> {
   }
   await rt.notify(`closed: ${s.title}`, `${by}. Postmortem: ${s.postmortemPath ?? 'not written'}`);
   await act.recordIncidentMetric('closed', s.environment, s.severity).catch(() => undefined);
-  setOutcome(s.actions.some((a) => a.status === 'failed') ? 'failed' : 'succeeded');
+  setOutcome(cancelled ? 'cancelled' : s.actions.some((a) => a.status === 'failed') ? 'failed' : 'succeeded');
   return toResult(s);
 }

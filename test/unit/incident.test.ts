@@ -3,8 +3,10 @@
  * escalation timers, ack, resolve rules per severity, deduplication, playbook actions, continue-as-new.
  */
 import { randomUUID } from 'node:crypto';
-import { WorkflowUpdateFailedError, type WorkflowHandle, type WorkflowHandleWithSignaledRunId } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowHandle, type WorkflowHandleWithSignaledRunId } from '@temporalio/client';
+import { CancelledFailure } from '@temporalio/common';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { outcomeKey } from '../../src/workflows/messages';
 import type { IncidentSettings } from '../../src/activities/incidents';
 import { planActions } from '../../src/activities/playbookPlan';
 import { parseConfig } from '../../src/config';
@@ -277,5 +279,25 @@ test('manual incident: opened by hand, closes only on resolve; bad input fails a
     await maybeRecordHistory(h, 'incident-manual');
     const bad = await env.client.workflow.start('incident', { taskQueue: tq, workflowId: `incident-test-bad-${randomUUID()}`, args: [{ source: 'manual', environment: 'paper', severity: 'huge' } as never] });
     await expect(bad.result()).rejects.toThrow();
+  });
+});
+
+test('cancelled (atc cancel, the UI): closes with its compensations — silence expired, postmortem, on-call told — and ends cancelled', async () => {
+  const { seen, activities } = stubs(settings());
+  await withWorker(activities, async (tq) => {
+    const h = await startFromWebhook(tq, note([alert('FeedStale')]));
+    await h.executeUpdate(ackUpdate, { args: [{ actor: 'alice' }] });
+    await waitView(h, (v) => Boolean(v.silence) && v.actions.every((a) => a.status !== 'running'));
+    await h.cancel();
+    const err = await h.result().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    expect((err as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+    expect(seen.expired).toEqual(['sil-1']);
+    expect(seen.postmortems).toHaveLength(1);
+    expect(seen.postmortems[0]!.timeline.map((t) => t.text)).toContainEqual(expect.stringMatching(/^closed: cancelled by request with 1 alert\(s\) still firing/));
+    expect(seen.notified.at(-1)!.title).toMatch(/closed: FeedStale/);
+    const d = await h.describe();
+    expect([d.status.name, d.typedSearchAttributes.get(outcomeKey)]).toEqual(['CANCELLED', 'cancelled']);
+    await maybeRecordHistory(h, 'incident-cancelled');
   });
 });
