@@ -4,8 +4,7 @@
  * "!=value", "=~regex" or "!~regex" (regexes anchored, as in Prometheus). The first matching rule wins.
  */
 import { z } from 'zod';
-
-const duration = z.string().regex(/^\d+(ms|s|m|h|d)$/, 'a duration such as 500ms, 30s, 5m, 1h, 2d');
+import { duration } from './configSections';
 
 export const PLAYBOOK_ACTIONS = ['halt-env-bots', 'halt-service-bot', 'restart-container-once', 'notify'] as const;
 export type PlaybookAction = (typeof PLAYBOOK_ACTIONS)[number];
