@@ -6,7 +6,10 @@
 import { z } from 'zod';
 import { duration } from './configSections';
 
-export const PLAYBOOK_ACTIONS = ['halt-env-bots', 'halt-service-bot', 'restart-container-once', 'notify'] as const;
+// halt-feed-bots: every bot fed by the alerting feed — the bots of each environment the feed serves (the alert's own,
+// and the others where haltBotsOnFeedFailure is on): one live feed serves paper and live alike. halt-env-bots: the
+// bots of the alert's environment only.
+export const PLAYBOOK_ACTIONS = ['halt-feed-bots', 'halt-env-bots', 'halt-service-bot', 'restart-container-once', 'notify'] as const;
 export type PlaybookAction = (typeof PLAYBOOK_ACTIONS)[number];
 
 const matcherValue = z.string().refine((v) => {
@@ -30,7 +33,7 @@ export const playbookRuleSchema = z
 export type PlaybookRule = z.infer<typeof playbookRuleSchema>;
 
 export const DEFAULT_PLAYBOOKS: PlaybookRule[] = [
-  { name: 'feed alert: halt every bot of the environment', match: { alertname: '=~Feed.*' }, actions: ['halt-env-bots'] },
+  { name: 'feed alert: halt every bot the feed serves', match: { alertname: '=~Feed.*' }, actions: ['halt-feed-bots'] },
   { name: 'bot drawdown: halt that bot', match: { alertname: 'BotDrawdownBreach' }, actions: ['halt-service-bot'] },
   { name: 'container down: one restart, verified', match: { alertname: 'TargetDown' }, actions: ['restart-container-once'] },
 ];

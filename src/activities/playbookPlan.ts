@@ -11,6 +11,7 @@ export interface PlannedAction {
   reason: string; // what the alert said, for the halt reason / notification
   detail?: string; // why a 'skip' was skipped
   bot?: string; // restart-container of a bot's container: the bot, halted again after the restart (never resumed)
+  environment?: string; // halt-bot: the bot's environment when it is not the incident's (absent: the incident's)
 }
 export interface AlertToPlan {
   fingerprint: string;
@@ -44,7 +45,8 @@ export function firstMatchingRule(rules: PlaybookRule[], labels: Record<string, 
 export function planActions(config: AtcConfig, environment: string, alerts: AlertToPlan[]): PlannedAction[] {
   const out = new Map<string, PlannedAction>();
   const add = (a: PlannedAction) => void (out.has(a.key) ? undefined : out.set(a.key, a));
-  const bots = config.services.filter((s) => s.role === 'bot' && s.environments.includes(environment));
+  const botsOf = (env: string) => config.services.filter((s) => s.role === 'bot' && s.environments.includes(env));
+  const bots = botsOf(environment);
   for (const alert of alerts) {
     const match = firstMatchingRule(config.playbooks, alert.labels);
     if (!match) continue;
@@ -54,7 +56,16 @@ export function planActions(config: AtcConfig, environment: string, alerts: Aler
     const reason = `${alert.labels.alertname ?? 'alert'}${service ? ` on ${service}` : ''}${alert.summary ? `: ${alert.summary}` : ''}`.slice(0, 300);
     const base = { rule: ruleName, reason };
     for (const action of rule.actions) {
-      if (action === 'halt-env-bots') {
+      if (action === 'halt-feed-bots') {
+        const feed = config.services.find((s) => s.role === 'feed' && (s.name === alert.labels.service || (s.prometheusJob ?? s.name) === alert.labels.job));
+        if (bots.length === 0) add({ ...base, key: `skip:halt-env-bots:${environment}`, kind: 'skip', target: environment, detail: `no bot is configured in ${environment}` });
+        for (const b of bots) add({ ...base, key: `halt-bot:${b.name}`, kind: 'halt-bot', target: b.name });
+        for (const env of (feed?.environments ?? []).filter((e) => e !== environment && botsOf(e).length > 0)) {
+          if (config.environments[env]?.haltBotsOnFeedFailure) {
+            for (const b of botsOf(env)) add({ ...base, key: `halt-bot:${b.name}`, kind: 'halt-bot', target: b.name, environment: env, reason: `${reason} (feed ${feed!.name} also serves ${env})`.slice(0, 300) });
+          } else add({ ...base, key: `skip:halt-feed-bots:${env}`, kind: 'skip', target: env, detail: `feed ${feed!.name} also serves ${env}, where haltBotsOnFeedFailure is off` });
+        }
+      } else if (action === 'halt-env-bots') {
         if (bots.length === 0) add({ ...base, key: `skip:halt-env-bots:${environment}`, kind: 'skip', target: environment, detail: `no bot is configured in ${environment}` });
         for (const b of bots) add({ ...base, key: `halt-bot:${b.name}`, kind: 'halt-bot', target: b.name });
       } else if (action === 'halt-service-bot') {

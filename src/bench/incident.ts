@@ -1,6 +1,6 @@
 /**
  * Benchmark (not a test) of the incident runbook on the rig (loopback only).
- * (a) webhook accepted → every paper bot halted and verified (recorded as a verified action in the incident), p50/p99
+ * (a) webhook accepted → every bot the feed serves (paper and live) halted and verified (recorded as a verified action in the incident), p50/p99
  *     over N incidents with distinct group keys, beside a direct HTTP halt + read-back of the same bots in the same run;
  *     the bots are resumed between runs and every incident is closed by a resolved notification.
  * (b) an alert storm: A alerts in G groups (alertname BenchStorm matches no playbook rule, so it measures intake),
@@ -9,6 +9,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
+import { planActions } from '../activities/playbookPlan';
 import { connectClient } from '../client/temporalClient';
 import { fmt, getJson, notification, percentile, postJson, rig, sleep, view, type Rig } from './incidentBench';
 
@@ -27,14 +28,16 @@ async function setOrders(urls: string[], halt: boolean): Promise<void> {
 }
 
 async function haltBench(r: Rig, client: Client, runs: number): Promise<void> {
-  const bots = r.config.services.filter((s) => s.role === 'bot' && s.environments.includes('paper'));
+  // The bots the playbook halts for a paper feed alert: paper's, and live's (the feed serves both).
+  const targets = planActions(r.config, 'paper', [{ fingerprint: 'plan', labels: { alertname: 'FeedStale', environment: 'paper', service: 'live_connector' } }]);
+  const bots = r.config.services.filter((s) => targets.some((t) => t.kind === 'halt-bot' && t.target === s.name));
   const urls = bots.map((b) => b.controlUrl!);
   const auth = { authorization: `Bearer ${r.token}` };
   const run = Date.now().toString(36);
   const direct: number[] = [];
   const fromAccepted: number[] = [];
   const fromPost: number[] = [];
-  say(`(a) ${runs} incidents, paper bots: ${bots.map((b) => b.name).join(', ')}`);
+  say(`(a) ${runs} incidents, bots the feed serves: ${bots.map((b) => b.name).join(', ')}`);
   for (let i = 0; i < runs; i++) {
     await setOrders(urls, false);
     let t = performance.now();

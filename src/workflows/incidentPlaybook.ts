@@ -85,7 +85,7 @@ async function perform(rt: IncidentRuntime, p: PlannedAction): Promise<[boolean,
   if (p.kind === 'halt-bot') {
     const r: BotHaltResult = await executeChild('botHalt', {
       workflowId: `${rt.id}-${p.key.startsWith('halt-bot-after-restart') ? 'rehalt' : 'halt'}-${p.target}`,
-      args: [{ environment: rt.state.environment, service: p.target, reason: `incident ${rt.id}: ${p.reason}`.slice(0, 500), requestedBy: 'atc-ops incident' }],
+      args: [{ environment: p.environment ?? rt.state.environment, service: p.target, reason: `incident ${rt.id}: ${p.reason}`.slice(0, 500), requestedBy: 'atc-ops incident' }],
       parentClosePolicy: ParentClosePolicy.ABANDON, // a halt in progress finishes even if the incident is terminated
       workflowExecutionTimeout: '10m',
     });

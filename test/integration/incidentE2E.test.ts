@@ -1,8 +1,9 @@
 /**
  * End to end with the real pieces, no hand-made payloads: a feed stall makes Prometheus fire FeedStale, the rig's
- * Alertmanager posts to the service's webhook, the incident opens and halts every paper bot (verified on the
- * simulator), clearing the fault resolves the alert, ack creates a silence (seen in Alertmanager's API), resolve
- * closes the incident, the postmortem is written and the silence expired. The paper bots are resumed at the end.
+ * Alertmanager posts to the service's webhook, the incident opens and halts every bot the feed serves — paper's, and
+ * live's too (verified on the simulators) — clearing the fault resolves the alert, ack creates a silence (seen in
+ * Alertmanager's API), resolve closes the incident, the postmortem is written and the silence expired. The halted
+ * bots are resumed at the end.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import type { IncidentResult } from '../../src/workflows/incidentMessages';
@@ -12,12 +13,16 @@ import { rigConfig, rigState } from '../support/rig';
 
 const state = rigState();
 const config = rigConfig();
-const paperBots = config.services.filter((s) => s.role === 'bot' && s.environments.includes('paper'));
+const feed = config.services.find((s) => s.name === 'live_connector')!;
+// The paper incident halts the paper bots, and the bots of every other environment the feed serves where
+// haltBotsOnFeedFailure is on (the rig: live, not dev).
+const fedEnvs = feed.environments.filter((e) => e === 'paper' || config.environments[e]!.haltBotsOnFeedFailure);
+const fedBots = config.services.filter((s) => s.role === 'bot' && s.environments.some((e) => fedEnvs.includes(e)));
 const amUrl = `http://127.0.0.1:${state.ports.alertmanager}`;
 const getJson = async <T>(url: string): Promise<T> => (await fetch(url, { signal: AbortSignal.timeout(5000) })).json() as Promise<T>;
 
-async function resumePaperBots(): Promise<void> {
-  for (const b of paperBots) await fetch(`${b.controlUrl}/control/resume`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+async function resumeFedBots(): Promise<void> {
+  for (const b of fedBots) await fetch(`${b.controlUrl}/control/resume`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
 }
 
 /** Silences that would hide FeedStale of the paper feed from the webhook (a test before us may have left one). */
@@ -38,12 +43,12 @@ beforeAll(async () => {
   await closeOpenIncidents({ environment: 'paper' }); // a leftover open incident would swallow this test's alert
   await expireIncidentSilences();
   await expireFeedSilences();
-  await resumePaperBots();
+  await resumeFedBots();
 });
 afterAll(async () => {
   await atc(['sim', 'clear', 'live_connector']);
   await closeOpenIncidents({ environment: 'paper', waitMs: 30_000 });
-  await resumePaperBots();
+  await resumeFedBots();
 });
 
 async function findFeedIncident(since: number): Promise<string> {
@@ -58,17 +63,17 @@ async function findFeedIncident(since: number): Promise<string> {
   throw new Error('no FeedStale incident opened within 90 s of the stall');
 }
 
-test('feed stall → Prometheus → Alertmanager → incident halts every paper bot; clear, ack + silence, resolve, postmortem', async () => {
-  expect(paperBots.length).toBeGreaterThan(0);
+test('feed stall → Prometheus → Alertmanager → incident halts every bot the feed serves; clear, ack + silence, resolve, postmortem', async () => {
+  expect(fedBots.map((b) => b.name).sort()).toEqual(['bot_live', 'bot_paper']);
   await withRigClient(async (client) => {
     const since = Date.now() - 1000;
     expect((await atc(['sim', 'fault', 'live_connector', 'stall'])).code).toBe(0);
     const id = await findFeedIncident(since);
 
-    const halted = await waitIncident(client, id, (v) => paperBots.every((b) => v.actions.some((a) => a.target === b.name && a.status !== 'running')));
+    const halted = await waitIncident(client, id, (v) => fedBots.every((b) => v.actions.some((a) => a.target === b.name && a.status !== 'running')));
     expect(halted.severity).toBe('critical');
     expect(halted.alerts.map((a) => a.alertname)).toEqual(['FeedStale']);
-    for (const b of paperBots) {
+    for (const b of fedBots) {
       expect(halted.actions.find((a) => a.target === b.name)).toMatchObject({ action: 'halt-bot', status: 'verified' });
       const control = await getJson<{ newOrdersEnabled: boolean }>(`${b.controlUrl}/control/state`);
       expect(control.newOrdersEnabled).toBe(false);
@@ -104,6 +109,7 @@ test('feed stall → Prometheus → Alertmanager → incident halts every paper 
 
     const shown = await atc(['show', id]);
     expect(shown.stdout).toMatch(/halt-bot bot_paper verified/);
+    expect(shown.stdout).toMatch(/halt-bot bot_live verified/);
     const metrics = await (await fetch(`http://127.0.0.1:${state.ports.service}/metrics`)).text();
     expect(metrics).toMatch(/atc_ops_incident_first_action_seconds_count\{environment="paper"\} [1-9]/);
     expect(metrics).toMatch(/atc_ops_incidents_closed_total\{environment="paper",severity="critical"\} [1-9]/);

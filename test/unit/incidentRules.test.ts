@@ -29,8 +29,14 @@ test.each([
   expect(labelMatches(spec, value)).toBe(expected);
 });
 
-test('default playbooks: feed alert halts every bot of its environment; drawdown halts that bot; container down restarts it', () => {
-  expect(planActions(config, 'paper', [alert({ alertname: 'FeedLatencyHigh', service: 'live_connector' })]).map((a) => a.key)).toEqual(['halt-bot:bot_paper', 'halt-bot:bot_paper2']);
+test('default playbooks: feed alert halts every bot the feed serves; drawdown halts that bot; container down restarts it', () => {
+  const feedAlert = [alert({ alertname: 'FeedLatencyHigh', service: 'live_connector' })];
+  const fed = planActions(config, 'paper', feedAlert);
+  expect(fed.map((a) => [a.key, a.environment])).toEqual([['halt-bot:bot_paper', undefined], ['halt-bot:bot_paper2', undefined], ['halt-bot:bot_live', 'live']]);
+  expect(fed[2]!.reason).toMatch(/feed live_connector also serves live/);
+  const liveOff = parseConfig({ ...config, environments: { dev: {}, paper: {}, live: { haltBotsOnFeedFailure: false } } });
+  expect(planActions(liveOff, 'paper', feedAlert).map((a) => [a.kind, a.target])).toEqual([['halt-bot', 'bot_paper'], ['halt-bot', 'bot_paper2'], ['skip', 'live']]);
+  expect(planActions(config, 'paper', [alert({ alertname: 'FeedStale', job: 'live_connector' })]).map((a) => a.target)).toEqual(['bot_paper', 'bot_paper2', 'bot_live']);
   expect(planActions(config, 'live', [alert({ alertname: 'FeedStale' })]).map((a) => a.key)).toEqual(['halt-bot:bot_live']);
   expect(planActions(config, 'paper', [alert({ alertname: 'BotDrawdownBreach', service: 'bot_paper2' })]).map((a) => a.key)).toEqual(['halt-bot:bot_paper2']);
   expect(planActions(config, 'paper', [alert({ alertname: 'TargetDown', service: 'bot_paper' })])).toEqual([expect.objectContaining({ kind: 'restart-container', target: 'bot_paper', bot: 'bot_paper' })]);
