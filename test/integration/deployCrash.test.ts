@@ -24,7 +24,7 @@ async function killWorker(): Promise<void> {
 
 beforeAll(async () => {
   client = await temporalClient();
-  await settleRig(client);
+  await settleRig();
   await backToBase('bot_paper');
   configFile = serviceConfigFor(taskQueue, (config) => {
     config.deploy = { ...config.deploy, analysisWindow: '1s' }; // the crash matrix is about the steps, not the window
@@ -33,14 +33,14 @@ beforeAll(async () => {
 }, 240_000);
 afterAll(async () => {
   if (worker?.exitCode === null) await killWorker();
-  await settleRig(client);
+  await settleRig();
   await backToBase('bot_paper');
   await closeRigDeps();
   await client?.connection.close();
   if (configFile) rmSync(configFile, { force: true });
 }, 240_000);
 
-afterEach(async () => settleRig(client), 240_000); // a breach may raise an alert → an incident → refusals
+afterEach(async () => settleRig(), 240_000); // a breach may raise an alert → an incident → refusals
 
 async function pausedAfter(handle: WorkflowHandle, step: DeployStep): Promise<void> {
   for (let i = 0; i < 300; i++) {
