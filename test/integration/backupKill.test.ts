@@ -3,7 +3,6 @@
  * dump → after a restart the backup completes once, with no orphan files or pg_dump processes; cancelling a backup
  * stops pg_dump and removes the partial backup.
  */
-import type { ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
@@ -11,14 +10,13 @@ import { CancelledFailure } from '@temporalio/common';
 import { backupsDir } from '../../src/backupConfig';
 import { createBackupStore } from '../../src/integrations/backupStore';
 import type { BackupResult } from '../../src/workflows/backup';
-import { spawnService } from '../support/cli';
+import { killService, killServices, startService } from '../support/cli';
 import { connectTestEnv, type TemporalTestEnv } from '../support/temporal';
 import { createDb, dbEntry, dropDb, inProcessWorker, pgToolPids, sleep, writeTestConfig, type TestSetup } from './support/backupRig';
 
 const BIG = 'atc_it_big';
 let env: TemporalTestEnv;
 let setup: TestSetup;
-const children: ChildProcess[] = [];
 
 beforeAll(async () => {
   env = await connectTestEnv();
@@ -28,23 +26,11 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  await killServices();
   await dropDb(BIG);
   if (setup) for (const f of [setup.config.dataDir, setup.configPath]) rmSync(f, { recursive: true, force: true });
   await env?.close();
 }, 60_000);
-
-function startService(): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    let log = '';
-    const child = spawnService(setup.configPath, (chunk) => {
-      log += chunk;
-      if (log.includes('atc-ops serving on')) resolve(child);
-    });
-    children.push(child);
-    child.once('exit', (code, signal) => reject(new Error(`service exited early (${code ?? signal}): ${log}`)));
-  });
-}
 
 const store = () => createBackupStore(backupsDir(setup.config));
 const stagingDir = () => path.join(store().dir, '.staging');
@@ -62,16 +48,15 @@ async function dumpUnderWay(id: string, bytes: number): Promise<void> {
 }
 
 test('kill -9 of the worker during a long dump: after a restart the backup completes once, no orphan files or processes', async () => {
-  const first = await startService();
+  const first = await startService(setup.configPath);
   const handle = await env.client.workflow.start('backup', { taskQueue: setup.taskQueue, workflowId: `it-kill-backup-${Date.now()}`, args: [{ database: 'big' }] });
   const id = `big-${(await handle.describe()).startTime.toISOString().replace(/[-:]/g, '')}`;
   await dumpUnderWay(id, 5_000_000);
-  first.kill('SIGKILL');
-  await new Promise((r) => first.once('exit', r));
+  await killService(first);
   expect(first.signalCode).toBe('SIGKILL');
   expect((await handle.describe()).status.name).toBe('RUNNING');
 
-  await startService();
+  await startService(setup.configPath);
   const result = (await handle.result()) as BackupResult;
   expect(result).toMatchObject({ outcome: 'succeeded', backupId: id, rows: 2_500_000 });
   const { backups, incomplete } = await store().list('big');

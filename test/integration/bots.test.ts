@@ -3,23 +3,19 @@
  * /control/state, a bot that ignores the halt gets its container stopped (and resume starts it again), a worker
  * killed with SIGKILL mid-halt (exactly one halt call), and the live approval gate. Leaves bots resumed, faults cleared.
  */
-import type { ChildProcess } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import * as path from 'node:path';
+import { rmSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
-import { parse, stringify } from 'yaml';
 import type { BotHaltResult, BotResumeResult } from '../../src/workflows/botInputs';
 import { progressQuery, type Progress } from '../../src/workflows/messages';
-import { atc, spawnService } from '../support/cli';
+import { atc, killService, killServices, serviceConfigFor, startService } from '../support/cli';
 import { rigState } from '../support/rig';
 import {
   clearFeed, containerRunning, controlState, expireHaltSilences, feedAlertsHeld, expireSilence, restoreBot, silenceFeedAlerts, silences, simBotState, waitForFeed,
 } from './support/bots';
 import { sleep, waitFor } from './support/services';
 
-const children: ChildProcess[] = [];
 afterAll(async () => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  await killServices();
   await clearFeed();
   for (const bot of ['bot_paper', 'bot_live']) {
     await restoreBot(bot);
@@ -76,44 +72,22 @@ describe('worker killed with SIGKILL in the middle of a halt', () => {
   const taskQueue = `bots-kill-${Date.now()}`;
   let client: Client;
   let connection: Connection;
-  const configFile = () => path.join(rigState().dir, `config-${taskQueue}.yaml`);
+  let configFile: string | undefined;
   beforeAll(async () => {
     connection = await Connection.connect({ address: `127.0.0.1:${rigState().ports.temporal}` });
     client = new Client({ connection });
   });
   afterAll(async () => {
     await connection?.close();
-    rmSync(configFile(), { force: true });
+    if (configFile) rmSync(configFile, { force: true });
   });
 
-  /**
-   * The rig's config on its own task queue, with a paper haltConfirmTimeout long enough that the kill, the restart
-   * (`atc serve` bundles the workflows at start: 10-30 s on 2 cores) and the retried confirmation all fit inside it.
-   */
-  function serviceConfig(): string {
-    const state = rigState();
-    const config = parse(readFileSync(state.configPath, 'utf8')) as Record<string, Record<string, Record<string, unknown>>>;
-    (config.temporal as unknown as Record<string, unknown>).taskQueue = taskQueue;
-    (config.server as unknown as Record<string, unknown>).port = 0;
-    config.environments!.paper = { ...config.environments!.paper, haltConfirmTimeout: '60s' };
-    const file = configFile();
-    writeFileSync(file, stringify(config));
-    return file;
-  }
-  function startService(file: string): Promise<ChildProcess> {
-    return new Promise((resolve, reject) => {
-      let log = '';
-      const child = spawnService(file, (chunk) => {
-        log += chunk;
-        if (log.includes('atc-ops serving on')) resolve(child);
-      });
-      children.push(child);
-      child.once('exit', (code) => reject(new Error(`service exited early (${code}): ${log}`)));
-    });
-  }
-
   test('the halt completes after a restart and the bot got exactly one halt call', async () => {
-    const file = serviceConfig();
+    // The rig's config on its own task queue, with a paper haltConfirmTimeout long enough that the kill, the restart
+    // (`atc serve` bundles the workflows at start: 10-30 s on 2 cores) and the retried confirmation all fit inside it.
+    const file = (configFile = serviceConfigFor(taskQueue, (config) => {
+      config.environments!.paper = { ...(config.environments!.paper as object), haltConfirmTimeout: '60s' };
+    }));
     const first = await startService(file);
     const h0 = (await simBotState('bot_paper')).haltCalls;
     expect((await atc(['sim', 'fault', 'bot_paper', 'ignore-halt'])).code).toBe(0); // keeps the workflow in the confirm phase
@@ -129,8 +103,7 @@ describe('worker killed with SIGKILL in the middle of a halt', () => {
     });
     expect((await simBotState('bot_paper')).haltCalls).toBe(h0 + 1);
 
-    first.kill('SIGKILL');
-    await new Promise((r) => first.once('exit', r));
+    await killService(first);
     expect(first.signalCode).toBe('SIGKILL');
     await sleep(1000);
     expect((await handle.describe()).status.name).toBe('RUNNING');

@@ -3,14 +3,10 @@
  * in a disconnect loop (no alert rule fires for it, so no incident halts the bot as well) and bot_paper ignores halts, so the check is waiting on its bot-halt child when the worker dies. After a
  * restart the check completes: the bot's container is stopped (the fail-safe's last resort) and it got one halt call.
  */
-import type { ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { parse, stringify } from 'yaml';
 import { progressQuery } from '../../src/workflows/messages';
 import type { DailyCheckResult } from '../../src/workflows/dailyCheckTypes';
-import { spawnService } from '../support/cli';
+import { killService, killServices, serviceConfigFor, startService } from '../support/cli';
 import { rigState } from '../support/rig';
 import { botSimState, closeRigDeps, fault, itemStatus, restoreRig, rigDeps, sleep, waitSection } from './support/dailyCheckRig';
 import { createPrometheusClient } from '../../src/integrations/prometheus';
@@ -18,7 +14,6 @@ import { createPrometheusClient } from '../../src/integrations/prometheus';
 const taskQueue = `daily-kill-${Date.now()}`;
 let client: Client;
 let connection: Connection;
-const children: ChildProcess[] = [];
 
 beforeAll(async () => {
   connection = await Connection.connect({ address: `127.0.0.1:${rigState().ports.temporal}` });
@@ -26,36 +21,14 @@ beforeAll(async () => {
   await restoreRig();
 }, 180_000);
 afterAll(async () => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  await killServices();
   await connection?.close();
   await restoreRig();
   await closeRigDeps();
 }, 180_000);
 
-function serviceConfig(): string {
-  const state = rigState();
-  const config = parse(readFileSync(state.configPath, 'utf8')) as Record<string, Record<string, unknown>>;
-  config.temporal!.taskQueue = taskQueue;
-  config.server!.port = 0;
-  const file = path.join(state.dir, `config-${taskQueue}.yaml`);
-  writeFileSync(file, stringify(config));
-  return file;
-}
-
-function startService(file: string): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    let log = '';
-    const child = spawnService(file, (chunk) => {
-      log += chunk;
-      if (log.includes('atc-ops serving on')) resolve(child);
-    });
-    children.push(child);
-    child.once('exit', (code) => reject(new Error(`service exited early (${code}): ${log}`)));
-  });
-}
-
 test('kill -9 while the check waits on its bot-halt child; after a restart it completes, one halt call', async () => {
-  const file = serviceConfig();
+  const file = serviceConfigFor(taskQueue);
   const first = await startService(file);
   const haltsBefore = (await botSimState('bot_paper')).haltCalls;
   await fault('bot_paper', 'ignore-halt');
@@ -67,8 +40,7 @@ test('kill -9 while the check waits on its bot-halt child; after a restart it co
   await sleep(500);
   expect((await botSimState('bot_paper')).haltCalls).toBe(haltsBefore + 1);
   expect((await handle.query(progressQuery)).steps).toContainEqual(expect.objectContaining({ name: 'halt bot_paper', status: 'running' }));
-  first.kill('SIGKILL');
-  await new Promise((r) => first.once('exit', r));
+  await killService(first);
   expect(first.signalCode).toBe('SIGKILL');
   expect((await handle.describe()).status.name).toBe('RUNNING');
 

@@ -16,11 +16,11 @@ import { simState } from '../../src/client/rig/sims';
 let client: Client;
 beforeAll(async () => {
   client = await temporalClient();
-  await settleRig(client);
+  await settleRig();
   await backToBase('bot_paper');
 }, 240_000);
 afterEach(async () => {
-  await settleRig(client);
+  await settleRig();
   await backToBase('bot_paper');
 }, 240_000);
 afterAll(async () => {

@@ -12,12 +12,12 @@ import { BASE_IMAGE, configOf, expectExactlyOne, inspect, runJson, settleRig, te
 let client: Client;
 beforeAll(async () => {
   client = await temporalClient();
-  await settleRig(client);
+  await settleRig();
   await liveBackToBase();
 }, 240_000);
 afterEach(async () => liveBackToBase(), 240_000);
 afterAll(async () => {
-  await settleRig(client);
+  await settleRig();
   await closeRigDeps();
   await client?.connection.close();
 }, 240_000);

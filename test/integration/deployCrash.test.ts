@@ -4,14 +4,11 @@
  * Afterwards exactly one bot_paper container runs: on the new image when verification passed, else on the old.
  */
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import * as path from 'node:path';
+import { rmSync } from 'node:fs';
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { parse, stringify } from 'yaml';
 import { continueSignal, type DeployResult, type DeployStep } from '../../src/workflows/deployInputs';
 import { progressQuery } from '../../src/workflows/messages';
-import { spawnService } from '../support/cli';
-import { rigState } from '../support/rig';
+import { killService, serviceConfigFor, startService } from '../support/cli';
 import { closeRigDeps, sleep } from './support/dailyCheckRig';
 import { backToBase, BASE_IMAGE, containersOf, expectExactlyOne, inspect, settleRig, temporalClient } from './support/deployRig';
 
@@ -20,52 +17,30 @@ let client: Client;
 let worker: ChildProcess;
 let configFile: string;
 
-function serviceConfig(): string {
-  const state = rigState();
-  const config = parse(readFileSync(state.configPath, 'utf8')) as Record<string, Record<string, unknown>>;
-  config.temporal!.taskQueue = taskQueue;
-  config.server!.port = 0;
-  config.deploy = { ...config.deploy, analysisWindow: '1s' }; // the crash matrix is about the steps, not the window
-  const file = path.join(state.dir, `config-${taskQueue}.yaml`);
-  writeFileSync(file, stringify(config));
-  return file;
-}
-
-function startService(): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    let log = '';
-    const child = spawnService(configFile, (chunk) => {
-      log += chunk;
-      if (log.includes('atc-ops serving on')) resolve(child);
-    });
-    child.once('exit', (code) => reject(new Error(`service exited early (${code}): ${log}`)));
-  });
-}
-
 async function killWorker(): Promise<void> {
-  const exited = new Promise((r) => worker.once('exit', r));
-  worker.kill('SIGKILL');
-  await exited;
+  await killService(worker);
   expect(worker.signalCode).toBe('SIGKILL');
 }
 
 beforeAll(async () => {
   client = await temporalClient();
-  await settleRig(client);
+  await settleRig();
   await backToBase('bot_paper');
-  configFile = serviceConfig();
-  worker = await startService();
+  configFile = serviceConfigFor(taskQueue, (config) => {
+    config.deploy = { ...config.deploy, analysisWindow: '1s' }; // the crash matrix is about the steps, not the window
+  });
+  worker = await startService(configFile);
 }, 240_000);
 afterAll(async () => {
   if (worker?.exitCode === null) await killWorker();
-  await settleRig(client);
+  await settleRig();
   await backToBase('bot_paper');
   await closeRigDeps();
   await client?.connection.close();
   if (configFile) rmSync(configFile, { force: true });
 }, 240_000);
 
-afterEach(async () => settleRig(client), 240_000); // a breach may raise an alert → an incident → refusals
+afterEach(async () => settleRig(), 240_000); // a breach may raise an alert → an incident → refusals
 
 async function pausedAfter(handle: WorkflowHandle, step: DeployStep): Promise<void> {
   for (let i = 0; i < 300; i++) {
@@ -87,7 +62,7 @@ async function crashAfter(step: DeployStep, image: string): Promise<DeployResult
   await pausedAfter(handle, step);
   await killWorker();
   expect((await handle.describe()).status.name).toBe('RUNNING');
-  worker = await startService();
+  worker = await startService(configFile);
   await handle.signal(continueSignal);
   return (await handle.result()) as DeployResult;
 }

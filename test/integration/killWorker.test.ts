@@ -1,52 +1,25 @@
 /** A worker killed with SIGKILL in the middle of a running workflow, then restarted: the workflow completes. */
-import type { ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { parse, stringify } from 'yaml';
 import { progressQuery } from '../../src/workflows/messages';
 import type { RigSmokeResult } from '../../src/workflows/rigSmoke';
-import { spawnService } from '../support/cli';
+import { killService, killServices, serviceConfigFor, startService } from '../support/cli';
 import { rigState } from '../support/rig';
 
 const taskQueue = `kill-test-${Date.now()}`;
 let client: Client;
 let connection: Connection;
-const children: ChildProcess[] = [];
 
 beforeAll(async () => {
   connection = await Connection.connect({ address: `127.0.0.1:${rigState().ports.temporal}` });
   client = new Client({ connection });
 });
 afterAll(async () => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  await killServices();
   await connection?.close();
 });
 
-function serviceConfig(): string {
-  const state = rigState();
-  const config = parse(readFileSync(state.configPath, 'utf8')) as Record<string, Record<string, unknown>>;
-  config.temporal!.taskQueue = taskQueue;
-  config.server!.port = 0;
-  const file = path.join(state.dir, `config-${taskQueue}.yaml`);
-  writeFileSync(file, stringify(config));
-  return file;
-}
-
-function startService(file: string): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    let log = '';
-    const child = spawnService(file, (chunk) => {
-      log += chunk;
-      if (log.includes('atc-ops serving on')) resolve(child);
-    });
-    children.push(child);
-    child.once('exit', (code) => reject(new Error(`service exited early (${code}): ${log}`)));
-  });
-}
-
 test('kill -9 of the worker mid-workflow; after a restart the workflow completes', async () => {
-  const file = serviceConfig();
+  const file = serviceConfigFor(taskQueue);
   const first = await startService(file);
   const handle = await client.workflow.start('rigSmoke', {
     taskQueue,
@@ -59,8 +32,7 @@ test('kill -9 of the worker mid-workflow; after a restart the workflow completes
     if (p && p.steps.length >= 5 && p.steps.every((s) => s.status !== 'running')) break;
     await new Promise((r) => setTimeout(r, 200));
   }
-  first.kill('SIGKILL');
-  await new Promise((r) => first.once('exit', r));
+  await killService(first);
   expect(first.signalCode).toBe('SIGKILL');
   expect((await handle.describe()).status.name).toBe('RUNNING');
 

@@ -1,8 +1,5 @@
 /** `atc serve`: /healthz, /metrics with the service's and the Temporal SDK's metrics, scraped by Prometheus; SIGTERM. */
-import { readFileSync, writeFileSync } from 'node:fs';
-import * as path from 'node:path';
-import { parse, stringify } from 'yaml';
-import { spawnService } from '../support/cli';
+import { serviceConfigFor, startService } from '../support/cli';
 import { rigState } from '../support/rig';
 
 const service = () => `http://127.0.0.1:${rigState().ports.service}`;
@@ -31,15 +28,8 @@ test('/metrics has the service metrics and the Temporal SDK worker metrics, and 
 });
 
 test('SIGTERM: the service stops serving, drains its worker and exits 0', async () => {
-  const state = rigState();
-  const config = parse(readFileSync(state.configPath, 'utf8')) as Record<string, Record<string, unknown>>;
-  config.temporal!.taskQueue = `sigterm-${Date.now()}`;
-  config.server!.port = 0;
-  const file = path.join(state.dir, 'config-sigterm.yaml');
-  writeFileSync(file, stringify(config));
   let log = '';
-  const child = spawnService(file, (c) => (log += c));
-  for (let i = 0; i < 100 && !log.includes('serving on'); i++) await new Promise((r) => setTimeout(r, 100));
+  const child = await startService(serviceConfigFor(`sigterm-${Date.now()}`), { onLog: (c) => (log += c) });
   expect(log).toContain('serving on');
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   child.kill('SIGTERM');

@@ -10,10 +10,10 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync }
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { parse, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import { incidentBaseId } from '../../src/client/webhook/payload';
 import { incidentQuery, type IncidentResult } from '../../src/workflows/incidentMessages';
-import { spawnService } from '../support/cli';
+import { serviceConfigFor, startService } from '../support/cli';
 import { closeOpenIncidents, waitIncident, withRigClient } from '../support/incidents';
 import { rigState } from '../support/rig';
 import { freePort, stopPid, waitFor } from './support/services';
@@ -175,23 +175,13 @@ describe('Temporal unreachable → 503; a real Alertmanager retries until Tempor
   });
 
   async function startServe(proxyPort: number): Promise<number> {
-    const config = parse(readFileSync(state.configPath, 'utf8')) as Record<string, Record<string, unknown>>;
     const port = await freePort();
-    config.temporal!.address = `127.0.0.1:${proxyPort}`;
-    config.temporal!.taskQueue = `webhook-503-${Date.now()}`;
-    config.server!.port = port;
-    const file = path.join(state.dir, `config-webhook-503-${process.pid}.yaml`);
-    writeFileSync(file, stringify(config));
-    cleanups.push(async () => rmSync(file, { force: true }));
-    await new Promise<void>((resolve, reject) => {
-      let log = '';
-      const child = spawnService(file, (chunk) => {
-        log += chunk;
-        if (log.includes('atc-ops serving on')) resolve();
-      });
-      children.push(child);
-      child.once('exit', (code) => reject(new Error(`atc serve exited (${code}): ${log}`)));
+    const file = serviceConfigFor(`webhook-503-${Date.now()}`, (config) => {
+      config.temporal!.address = `127.0.0.1:${proxyPort}`;
+      config.server!.port = port;
     });
+    cleanups.push(async () => rmSync(file, { force: true }));
+    children.push(await startService(file));
     return port;
   }
 

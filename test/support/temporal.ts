@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { execFileSync } from 'node:child_process';
 import { findTemporalCli } from '../../src/client/rig/temporal';
-import { NativeConnection, Runtime, Worker, DefaultLogger } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, Runtime, Worker, DefaultLogger } from '@temporalio/worker';
 import { bundlePath, REPO_ROOT } from './paths';
 import { rigState } from './rig';
 
@@ -42,6 +42,34 @@ export async function connectTestEnv(): Promise<TemporalTestEnv> {
 export async function createTestWorker(env: TemporalTestEnv, activities: object, taskQueue = `test-${randomUUID()}`): Promise<{ worker: Worker; taskQueue: string }> {
   const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: { codePath: bundlePath() }, activities });
   return { worker, taskQueue };
+}
+
+const noop = () => undefined;
+const silentLogger = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };
+
+/** Bundles a test's own workflows file (real workflows it re-exports, stub children), without the bundler's logs. */
+export async function bundleTestWorkflows(workflowsPath: string): Promise<string> {
+  return (await bundleWorkflowCode({ workflowsPath, logger: silentLogger })).code;
+}
+
+export interface TestWorkerOptions {
+  code: string;
+  activities: object;
+  taskQueuePrefix: string;
+  /** Ids of the workflows `fn` starts: at the end, those still running are terminated (and the set emptied). */
+  started: Set<string>;
+}
+
+/** Runs `fn` while a Worker with the bundled `code` and `activities` polls a task queue of its own. */
+export async function withTestWorker<T>(env: TemporalTestEnv, opts: TestWorkerOptions, fn: (taskQueue: string) => Promise<T>): Promise<T> {
+  const taskQueue = `${opts.taskQueuePrefix}-${randomUUID()}`;
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: { code: opts.code }, activities: opts.activities });
+  try {
+    return await worker.runUntil(fn(taskQueue));
+  } finally {
+    for (const id of opts.started) await env.client.workflow.getHandle(id).terminate('unit test ended').catch(() => undefined);
+    opts.started.clear();
+  }
 }
 
 /** Saves a finished workflow's history as a replay fixture (test/histories/<name>.json) when RECORD_HISTORIES=1. */

@@ -5,21 +5,19 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
-import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import type { CheckStatus } from '../../src/activities/checks/types';
 import type { DeploymentRecord, DeployPlan, GateSpec } from '../../src/activities/deploy/types';
 import { durationMs } from '../../src/config';
 import type { DeployResult, Refusal } from '../../src/workflows/deployInputs';
 import { approveUpdate, progressQuery, rejectUpdate } from '../../src/workflows/messages';
-import { connectTestEnv, maybeRecordHistory, type TemporalTestEnv } from '../support/temporal';
+import { bundleTestWorkflows, connectTestEnv, maybeRecordHistory, withTestWorker, type TemporalTestEnv } from '../support/temporal';
 
 let env: TemporalTestEnv;
 let code: string;
 const noop = () => undefined;
 beforeAll(async () => {
   env = await connectTestEnv();
-  const logger = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };
-  code = (await bundleWorkflowCode({ workflowsPath: require.resolve('./support/deployWorkflows'), logger })).code;
+  code = await bundleTestWorkflows(require.resolve('./support/deployWorkflows'));
 });
 afterAll(async () => env?.close());
 
@@ -84,18 +82,14 @@ function world(o: WorldOptions = {}) {
 }
 
 async function run(type: 'deploy' | 'rollback', input: unknown, w: ReturnType<typeof world>, drive: (h: WorkflowHandle) => Promise<void> = async () => undefined) {
-  const taskQueue = `deploy-unit-${randomUUID()}`;
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: { code }, activities: w.activities });
-  const handle = await env.client.workflow.start(type, { taskQueue, workflowId: `${type}-unit-${randomUUID()}`, args: [input] });
-  try {
-    return await worker.runUntil(async () => {
-      await drive(handle);
-      return { result: (await handle.result()) as DeployResult, handle };
-    });
-  } finally {
-    // a failed test must not leave a deploy running: the rig's preflight (one deploy per service) would see it
-    if ((await handle.describe()).status.name === 'RUNNING') await handle.terminate('unit test ended');
-  }
+  // a failed test must not leave a deploy running: the rig's preflight (one deploy per service) would see it
+  const started = new Set<string>();
+  return withTestWorker(env, { code, activities: w.activities, taskQueuePrefix: 'deploy-unit', started }, async (taskQueue) => {
+    const handle = await env.client.workflow.start(type, { taskQueue, workflowId: `${type}-unit-${randomUUID()}`, args: [input] });
+    started.add(handle.workflowId);
+    await drive(handle);
+    return { result: (await handle.result()) as DeployResult, handle };
+  });
 }
 
 const paperBot = { environment: 'paper', service: 'bot_paper', image: 'atc-sim:1.1.0', requestedBy: 'alice' };

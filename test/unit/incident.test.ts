@@ -5,7 +5,6 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowHandle, type WorkflowHandleWithSignaledRunId } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
-import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { outcomeKey } from '../../src/workflows/messages';
 import type { IncidentSettings } from '../../src/activities/incidents';
 import { planActions } from '../../src/activities/playbookPlan';
@@ -15,23 +14,16 @@ import {
   ackUpdate, alertsSignal, incidentQuery, noteUpdate, resolveUpdate,
   type AlertNotification, type IncidentInput, type IncidentResult, type IncidentView,
 } from '../../src/workflows/incidentMessages';
-import { connectTestEnv, maybeRecordHistory, type TemporalTestEnv } from '../support/temporal';
+import { bundleTestWorkflows, connectTestEnv, maybeRecordHistory, withTestWorker, type TemporalTestEnv } from '../support/temporal';
 import type { StubHaltResult } from './support/incidentWorkflows';
 
 let env: TemporalTestEnv;
 let code: string;
-const noop = () => undefined;
 beforeAll(async () => {
   env = await connectTestEnv();
-  const logger = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };
-  code = (await bundleWorkflowCode({ workflowsPath: require.resolve('./support/incidentWorkflows'), logger })).code;
+  code = await bundleTestWorkflows(require.resolve('./support/incidentWorkflows'));
 });
-const started = new Set<string>();
-afterAll(async () => {
-  // never leave an open incident behind: other runbooks refuse to act while a critical one is open
-  for (const id of started) await env.client.workflow.getHandle(id).terminate('unit test cleanup').catch(() => undefined);
-  await env?.close();
-});
+afterAll(async () => env?.close());
 
 const config = parseConfig({
   services: [
@@ -72,10 +64,10 @@ function stubs(s: IncidentSettings, over: Record<string, unknown> = {}) {
   return { seen, activities };
 }
 
-async function withWorker<T>(activities: object, fn: (taskQueue: string) => Promise<T>): Promise<T> {
-  const taskQueue = `incident-test-${randomUUID()}`;
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: { code }, activities });
-  return worker.runUntil(fn(taskQueue));
+// never leave an open incident behind: other runbooks refuse to act while a critical one is open
+const started = new Set<string>(); // the incidents the current worker's test started
+function withWorker<T>(activities: object, fn: (taskQueue: string) => Promise<T>): Promise<T> {
+  return withTestWorker(env, { code, activities, taskQueuePrefix: 'incident-test', started }, fn);
 }
 
 let fp = 0;

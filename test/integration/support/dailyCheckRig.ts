@@ -10,12 +10,12 @@ import { checkFeedSection } from '../../../src/activities/checks/feed';
 import { checkSystemSection } from '../../../src/activities/checks/system';
 import type { CheckItem, CheckSection, SectionName } from '../../../src/activities/checks/types';
 import type { ActivityDeps } from '../../../src/activities/deps';
-import { clearFaults, injectFault, simState, waitSimReady } from '../../../src/client/rig/sims';
+import { injectFault, simState } from '../../../src/client/rig/sims';
 import type { SimTarget } from '../../../src/client/rig/state';
 import { createDeps } from '../../../src/worker';
 import type { DailyCheckResult } from '../../../src/workflows/dailyCheckTypes';
 import { atc } from '../../support/cli';
-import { closeOpenIncidents } from '../../support/incidents';
+import { resetRig } from '../../support/resetRig';
 import { rigConfig, rigState } from '../../support/rig';
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -78,24 +78,17 @@ export async function runDailyCheck(env: string): Promise<{ code: number; result
 export const sectionOf = (r: DailyCheckResult, name: SectionName): CheckSection => r.sections.find((s) => s.section === name)!;
 
 /**
- * Every simulator running and without faults; waits until system, feed and alerts are OK (so no alert-driven incident
- * halts a bot again), then resumes halted bots and waits until the bots are OK too.
+ * The shared reset (resetRig: simulators running without faults, incidents closed, bots resumed), then waits until
+ * system, feed and alerts are OK, resets once more (an incident opened by a fault meanwhile would halt a bot again)
+ * and waits until the bots are OK too.
  */
 export async function restoreRig(): Promise<void> {
-  for (const s of rigState().sims) {
-    const c = docker().getContainer(s.service);
-    if (!(await c.inspect()).State.Running) await c.start();
-    await waitSimReady(s, 30_000);
-    await clearFaults(s);
-  }
+  await resetRig();
   const waitOk = async (name: SectionName, env: string) => {
     const s = await waitSection(name, env, (x) => x.status === 'OK', 90_000);
     if (s.status !== 'OK') throw new Error(`the rig did not recover: ${env} ${name} is ${s.status}: ${JSON.stringify(s.items.filter((i) => i.status !== 'OK'))}`);
   };
   for (const env of ['dev', 'paper']) for (const name of ['system', 'feed', 'alerts'] as const) await waitOk(name, env);
-  await closeOpenIncidents(); // an incident opened by a fault would halt a bot again after the resume below
-  for (const bot of rigConfig().services.filter((s) => s.role === 'bot')) {
-    if (!(await rigDeps().bots.state(bot.controlUrl!)).newOrdersEnabled) await rigDeps().bots.resume(bot.controlUrl!);
-  }
+  await resetRig();
   await waitOk('bots', 'paper');
 }

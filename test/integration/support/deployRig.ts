@@ -1,15 +1,15 @@
 /**
  * Helpers of the deploy integration tests: the containers of one service (by name and retired name), their
  * configuration as inspect shows it, the deploy's JSON result through the CLI, and putting the rig back
- * (faults cleared, alerts gone, incidents the tests caused closed, bots accepting orders, services on 1.0.0).
+ * (the shared resetRig plus: no alert left in Alertmanager, services on 1.0.0).
  */
 import { Client, Connection } from '@temporalio/client';
 import type Docker from 'dockerode';
-import { clearFaults, waitSimReady } from '../../../src/client/rig/sims';
 import type { DeployResult } from '../../../src/workflows/deployInputs';
 import { atc } from '../../support/cli';
+import { resetRig } from '../../support/resetRig';
 import { rigConfig, rigState } from '../../support/rig';
-import { docker, rigDeps, sleep, waitSection } from './dailyCheckRig';
+import { docker, waitSection } from './dailyCheckRig';
 
 export const BASE_IMAGE = 'atc-sim:1.0.0';
 
@@ -49,38 +49,17 @@ export async function runJson(args: string[]): Promise<{ code: number; result: D
   }
 }
 
-/** Closes (terminates) the open incidents of the rig's environments, once their alerts are gone. */
-async function closeIncidents(client: Client): Promise<void> {
-  for await (const w of client.workflow.list({ query: `AtcRunbook = 'incident' AND ExecutionStatus = 'Running'` })) {
-    await client.workflow.getHandle(w.workflowId, w.runId).terminate('deploy tests: cleanup of incidents the tests caused').catch(() => undefined);
-  }
-}
-
-/** Faults cleared, every simulator running and ready, no active alert, no open incident, bots accepting orders. */
-export async function settleRig(client: Client): Promise<void> {
-  for (const s of rigState().sims) {
-    const c = docker().getContainer(s.service);
-    if (!(await c.inspect()).State.Running) await c.start();
-    await waitSimReady(s, 30_000);
-    await clearFaults(s);
-  }
-  // no alert pending or firing in Prometheus (a breach seen briefly during a deploy may fire after it), none in Alertmanager
-  let active = false;
-  for (let i = 0; i < 180; i++) {
-    const alerts = (await rigDeps().metrics.query('ALERTS{alertname!~"AtcOpsDown|RestoreTest.*"}')).samples;
-    if (alerts.length === 0) break;
-    active = true;
-    await sleep(500);
-  }
+/**
+ * The shared reset (resetRig), then no alert left in Alertmanager for paper or live either (a breach seen briefly
+ * during a deploy may fire after it), then the reset once more: an incident opened meanwhile would refuse the next deploy.
+ */
+export async function settleRig(): Promise<void> {
+  await resetRig();
   for (const env of ['paper', 'live']) {
     const alerts = await waitSection('alerts', env, (x) => x.status === 'OK', 90_000);
     if (alerts.status !== 'OK') throw new Error(`alerts in ${env} did not clear: ${JSON.stringify(alerts.items)}`);
   }
-  if (active) await sleep(3000); // resolved notifications reach the incidents
-  await closeIncidents(client);
-  for (const bot of rigConfig().services.filter((s) => s.role === 'bot')) {
-    if (!(await rigDeps().bots.state(bot.controlUrl!)).newOrdersEnabled) await rigDeps().bots.resume(bot.controlUrl!);
-  }
+  await resetRig();
 }
 
 /** Puts a service back on the base image (a test that failed midway may have left it elsewhere). */
