@@ -4,7 +4,7 @@
  * by its read-back or a stopped container); a container restart happens once, then must be seen running; a failed
  * or unverified action escalates at once. Never resumes anything.
  */
-import { ActivityFailure, ChildWorkflowFailure, ParentClosePolicy, condition, executeChild, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, CancellationScope, ChildWorkflowFailure, ParentClosePolicy, condition, executeChild, proxyActivities } from '@temporalio/workflow';
 import type { ContainerWait } from '../activities/incidents';
 import type { PlannedAction } from '../activities/playbookPlan';
 import type { ActionRecord } from './incidentMessages';
@@ -83,12 +83,13 @@ async function runAction(rt: IncidentRuntime, p: PlannedAction): Promise<void> {
 
 async function perform(rt: IncidentRuntime, p: PlannedAction): Promise<[boolean, string]> {
   if (p.kind === 'halt-bot') {
-    const r: BotHaltResult = await executeChild('botHalt', {
+    // Out of reach of a cancellation of the incident: a halt that has begun finishes (fail-safe).
+    const r: BotHaltResult = await CancellationScope.nonCancellable(() => executeChild('botHalt', {
       workflowId: `${rt.id}-${p.key.startsWith('halt-bot-after-restart') ? 'rehalt' : 'halt'}-${p.target}`,
       args: [{ environment: p.environment ?? rt.state.environment, service: p.target, reason: `incident ${rt.id}: ${p.reason}`.slice(0, 500), requestedBy: 'atc-ops incident' }],
       parentClosePolicy: ParentClosePolicy.ABANDON, // a halt in progress finishes even if the incident is terminated
       workflowExecutionTimeout: '10m',
-    });
+    }));
     const safe = r.confirmed || r.path === 'container-stopped';
     return [safe, `${r.path}${r.confirmed ? ', newOrdersEnabled=false read back' : ''}: ${r.detail}`];
   }

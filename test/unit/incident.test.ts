@@ -293,3 +293,25 @@ test('cancelled (atc cancel, the UI): closes with its compensations — silence 
     await maybeRecordHistory(h, 'incident-cancelled');
   });
 });
+
+test('a halt already under way when the incident is cancelled still finishes (fail-safe); the incident ends cancelled', async () => {
+  let haltStarted = false;
+  const { seen, activities } = stubs(settings(), {
+    stubBotHalt: async (i: { service: string }): Promise<StubHaltResult> => {
+      haltStarted = true;
+      await new Promise((r) => setTimeout(r, 1500));
+      seen.halts.push(i);
+      return { service: i.service, path: 'halted', confirmed: true, detail: 'slow stub halted' };
+    },
+  });
+  await withWorker(activities, async (tq) => {
+    const h = await startFromWebhook(tq, note([alert('FeedStale')]));
+    for (let i = 0; i < 100 && !haltStarted; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(haltStarted).toBe(true);
+    await h.cancel();
+    expect(((await h.result().catch((e: unknown) => e)) as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+    const child = env.client.workflow.getHandle(`${h.workflowId}-halt-bot_paper`);
+    expect(await child.result()).toMatchObject({ service: 'bot_paper', path: 'halted' });
+    expect(seen.halts.map((x) => x.service)).toEqual(['bot_paper']);
+  });
+});
