@@ -71,10 +71,11 @@ runbooks: rig-smoke, daily-check, bot-halt, bot-resume, incident, deploy, rollba
 global: --config F (default: $ATC_CONFIG, else the rig's config, else the embedded default)`;
 
 async function loadVerbs(): Promise<Record<string, Handler>> {
-  const [{ rigCommand, simCommand }, { serveCommand, upCommand }, runbooks] = await Promise.all([
+  const [{ rigCommand, simCommand }, { serveCommand, upCommand }, runbooks, inspect] = await Promise.all([
     import('./commands/rig'),
     import('./commands/serve'),
     import('./commands/runbooks'),
+    import('./commands/inspect'),
   ]);
   return {
     rig: rigCommand,
@@ -82,8 +83,8 @@ async function loadVerbs(): Promise<Record<string, Handler>> {
     serve: serveCommand,
     up: upCommand,
     run: runbooks.runCommand,
-    list: runbooks.listCommand,
-    show: runbooks.showCommand,
+    list: inspect.listCommand,
+    show: inspect.showCommand,
     approve: (c) => runbooks.decideCommand(c, 'approve'),
     reject: (c) => runbooks.decideCommand(c, 'reject'),
     cancel: runbooks.cancelCommand,

@@ -1,0 +1,103 @@
+/**
+ * The harness of the incident unit tests: the real incident workflow with a stub botHalt child, bundled once per
+ * file and run on the rig's Temporal dev server; stubbed activities that record what they were asked; alert and
+ * notification builders. Every incident a test starts is terminated when its worker ends.
+ */
+import { randomUUID } from 'node:crypto';
+import type { WorkflowHandle, WorkflowHandleWithSignaledRunId } from '@temporalio/client';
+import type { IncidentSettings } from '../../../src/activities/incidents';
+import { planActions } from '../../../src/activities/playbookPlan';
+import { parseConfig } from '../../../src/config';
+import type { Notification } from '../../../src/integrations/notifier';
+import { alertsSignal, incidentQuery, type AlertNotification, type IncidentInput, type IncidentView } from '../../../src/workflows/incidentMessages';
+import { bundleTestWorkflows, connectTestEnv, withTestWorker, type TemporalTestEnv } from '../../support/temporal';
+import type { StubHaltResult } from './incidentWorkflows';
+
+export const config = parseConfig({
+  services: [
+    { name: 'live_connector', role: 'feed', environments: ['paper'], container: 'live_connector' },
+    { name: 'bot_paper', role: 'bot', environments: ['paper'], container: 'bot_paper', controlUrl: 'http://127.0.0.1:1' },
+  ],
+});
+
+export function settings(over: Partial<IncidentSettings> = {}): IncidentSettings {
+  return {
+    escalationMs: { critical: [60_000], warning: [60_000], info: [] },
+    levels: ['primary', 'secondary', 'lead'],
+    silenceOnAck: true,
+    silenceDurationMs: 3_600_000,
+    restartVerifyTimeoutMs: 1000,
+    waitForFirstAlertMs: 10_000,
+    continueAsNewAfterEvents: 10_000,
+    timelineLimit: 2000,
+    ...over,
+  };
+}
+
+export function stubs(s: IncidentSettings, over: Record<string, unknown> = {}) {
+  const seen = { notified: [] as Notification[], halts: [] as { service: string; reason?: string }[], silences: [] as string[], expired: [] as string[], postmortems: [] as IncidentView[], restarts: [] as string[] };
+  const activities = {
+    incidentSettings: async () => s,
+    planIncidentActions: async (environment: string, alerts: Parameters<typeof planActions>[2]) => planActions(config, environment, alerts),
+    notifyIncident: async (n: Notification) => void seen.notified.push(n),
+    restartContainerOnce: async (c: string) => (seen.restarts.push(c), { restarted: true, detail: 'started (it was exited)' }),
+    awaitContainerRunning: async () => ({ running: true, state: 'running', health: 'healthy', waitedMs: 5 }),
+    createIncidentSilence: async (id: string) => (seen.silences.push(id), { silenceId: `sil-${seen.silences.length}`, reused: false }),
+    expireIncidentSilence: async (id: string) => void seen.expired.push(id),
+    writePostmortem: async (v: IncidentView) => (seen.postmortems.push(v), `/tmp/postmortems/${v.id}.md`),
+    recordIncidentMetric: async () => undefined,
+    stubBotHalt: async (i: { service: string; reason?: string }): Promise<StubHaltResult> => (seen.halts.push(i), { service: i.service, path: 'halted', confirmed: true, detail: 'stub halted' }),
+    ...over,
+  };
+  return { seen, activities };
+}
+
+let fp = 0;
+export function alert(alertname: string, over: { status?: 'firing' | 'resolved'; severity?: string; service?: string; fingerprint?: string; startsAt?: string } = {}) {
+  return {
+    status: over.status ?? 'firing',
+    fingerprint: over.fingerprint ?? `fp${++fp}`,
+    startsAt: over.startsAt ?? '2026-01-01T00:00:00Z',
+    endsAt: over.status === 'resolved' ? '2026-01-01T00:05:00Z' : '0001-01-01T00:00:00Z',
+    labels: { alertname, environment: 'paper', severity: over.severity ?? 'critical', service: over.service ?? 'live_connector' },
+    annotations: { summary: `${alertname} summary` },
+  };
+}
+export const note = (alerts: AlertNotification['alerts'], groupKey = 'g'): AlertNotification => ({ receivedAt: new Date().toISOString(), status: alerts.some((a) => a.status === 'firing') ? 'firing' : 'resolved', groupKey, alerts });
+export const resolvedCopy = (n: AlertNotification): AlertNotification => note(n.alerts.map((a) => ({ ...a, status: 'resolved' as const, endsAt: '2026-01-01T00:05:00Z' })), n.groupKey);
+
+export async function waitView(h: WorkflowHandle, pred: (v: IncidentView) => boolean, timeoutMs = 20_000): Promise<IncidentView> {
+  const deadline = Date.now() + timeoutMs;
+  let last: IncidentView | undefined;
+  while (Date.now() < deadline) {
+    last = await h.query(incidentQuery).catch(() => undefined);
+    if (last && pred(last)) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`condition not reached; last view: ${JSON.stringify(last?.timeline ?? null)}`);
+}
+
+/** Call at the top of a test file: connects and bundles in beforeAll; returns the worker and start helpers. */
+export function incidentHarness() {
+  let env: TemporalTestEnv;
+  let code: string;
+  beforeAll(async () => {
+    env = await connectTestEnv();
+    code = await bundleTestWorkflows(require.resolve('./incidentWorkflows'));
+  });
+  afterAll(async () => env?.close());
+  // never leave an open incident behind: other runbooks refuse to act while a critical one is open
+  const started = new Set<string>(); // the incidents the current worker's test started
+  return {
+    client: () => env.client,
+    started,
+    withWorker<T>(activities: object, fn: (taskQueue: string) => Promise<T>): Promise<T> {
+      return withTestWorker(env, { code, activities, taskQueuePrefix: 'incident-test', started }, fn);
+    },
+    startFromWebhook(taskQueue: string, n: AlertNotification, id = `incident-test-${randomUUID()}`): Promise<WorkflowHandleWithSignaledRunId> {
+      const input: IncidentInput = { source: 'alertmanager', environment: 'paper', groupKey: n.groupKey, groupLabels: { alertname: n.alerts[0]!.labels.alertname!, environment: 'paper' } };
+      started.add(id);
+      return env.client.workflow.signalWithStart('incident', { taskQueue, workflowId: id, args: [input], signal: alertsSignal, signalArgs: [n] });
+    },
+  };
+}
