@@ -6,22 +6,19 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import type { BackupResult } from '../../src/workflows/backup';
 import type { RestoreResult } from '../../src/workflows/restore';
 import type { RestoreTestResult } from '../../src/workflows/restoreTest';
 import { approveUpdate, progressQuery, rejectUpdate } from '../../src/workflows/messages';
-import { connectTestEnv, maybeRecordHistory, type TemporalTestEnv } from '../support/temporal';
+import { bundleTestWorkflows, connectTestEnv, maybeRecordHistory, withTestWorker, type TemporalTestEnv } from '../support/temporal';
 import { argsOf, backupStubs, names, permanent, plan, resolvedOk, type Call } from './support/backupStubs';
 
 let env: TemporalTestEnv;
 let code: string;
-const noop = () => undefined;
-const logger = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };
 
 beforeAll(async () => {
   env = await connectTestEnv();
-  code = (await bundleWorkflowCode({ workflowsPath: require.resolve('./support/backupWorkflowsBundle'), logger })).code;
+  code = await bundleTestWorkflows(require.resolve('./support/backupWorkflowsBundle'));
 });
 afterAll(async () => env?.close());
 
@@ -30,9 +27,7 @@ async function run<T>(type: string, input: unknown, over: Over = {}, drive?: (h:
   const calls: Call[] = [];
   const incidents: unknown[] = [];
   const activities = { ...backupStubs(calls, over), stubIncidentOpened: async (i: unknown) => void incidents.push(i) };
-  const taskQueue = `backup-test-${randomUUID()}`;
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: { code }, activities });
-  return worker.runUntil(async () => {
+  return withTestWorker(env, { code, activities, taskQueuePrefix: 'backup-test', started: new Set() }, async (taskQueue) => {
     const handle = await env.client.workflow.start(type, { taskQueue, workflowId: `${type}-${randomUUID()}`, args: [input] });
     if (drive) await drive(handle);
     const outcome = await handle.result().then((result: T) => ({ result, error: undefined }), (error: unknown) => ({ result: undefined, error }));

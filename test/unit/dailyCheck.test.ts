@@ -2,26 +2,22 @@
  * daily-check with stubbed activities (and a stub botHalt child) on the real dev server: aggregation, the feed
  * fail-safe, UNKNOWN never OK, bad input. The plan activity is the real one over a rig-like config.
  */
-import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { dailyCheckPlan } from '../../src/activities/checks/report';
 import type { CheckSection, CheckStatus, SectionName } from '../../src/activities/checks/types';
 import type { ActivityDeps } from '../../src/activities/deps';
 import { parseConfig } from '../../src/config';
 import { outcomeKey } from '../../src/workflows/messages';
 import type { DailyCheckResult } from '../../src/workflows/dailyCheckTypes';
-import { connectTestEnv, maybeRecordHistory, type TemporalTestEnv } from '../support/temporal';
+import { bundleTestWorkflows, connectTestEnv, maybeRecordHistory, withTestWorker, type TemporalTestEnv } from '../support/temporal';
 
 let env: TemporalTestEnv;
 let code: string;
 beforeAll(async () => {
   env = await connectTestEnv();
-  const noop = () => undefined;
-  const logger = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };
-  ({ code } = await bundleWorkflowCode({ workflowsPath: path.join(__dirname, 'dailyCheckWorkflows.ts'), logger }));
+  code = await bundleTestWorkflows(path.join(__dirname, 'dailyCheckWorkflows.ts'));
 });
 afterAll(async () => env?.close());
 
@@ -68,9 +64,7 @@ function stubs(statuses: Statuses = {}, overrides: Record<string, unknown> = {})
 }
 
 async function runCheck(activities: object, input: unknown, id: string) {
-  const taskQueue = `test-${randomUUID()}`;
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: { code }, activities });
-  return worker.runUntil(async () => {
+  return withTestWorker(env, { code, activities, taskQueuePrefix: 'daily-check-test', started: new Set() }, async (taskQueue) => {
     const handle = await env.client.workflow.start('dailyCheck', { taskQueue, workflowId: `${id}-${Date.now()}`, args: [input] });
     const result = (await handle.result()) as DailyCheckResult;
     const outcome = (await handle.describe()).typedSearchAttributes.get(outcomeKey);
