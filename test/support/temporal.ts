@@ -82,3 +82,26 @@ export async function maybeRecordHistory(handle: WorkflowHandle, name: string): 
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, `${name}.json`), history);
 }
+
+/**
+ * Call at the top of a workflow unit-test file: in beforeAll it connects to the rig's Temporal and bundles
+ * `workflowsPath`, in afterAll it closes. Returns the client and a `withWorker` over that bundle.
+ */
+export function useTestWorkflows(workflowsPath: string) {
+  let env: TemporalTestEnv | undefined;
+  let code = '';
+  beforeAll(async () => {
+    env = await connectTestEnv();
+    code = await bundleTestWorkflows(workflowsPath);
+  });
+  afterAll(async () => env?.close());
+  const ready = (): TemporalTestEnv => {
+    if (!env) throw new Error('the Temporal test env is not connected yet: use it inside a test');
+    return env;
+  };
+  return {
+    client: (): Client => ready().client,
+    withWorker: <T>(opts: Omit<TestWorkerOptions, 'code' | 'started'> & { started?: Set<string> }, fn: (taskQueue: string) => Promise<T>): Promise<T> =>
+      withTestWorker(ready(), { ...opts, code, started: opts.started ?? new Set() }, fn),
+  };
+}

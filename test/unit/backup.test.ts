@@ -4,31 +4,25 @@
  * TimescaleDB path, notifications and the incident of a failed restore test, input validation.
  */
 import { randomUUID } from 'node:crypto';
-import { WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { BackupResult } from '../../src/workflows/backup';
 import type { RestoreResult } from '../../src/workflows/restore';
 import type { RestoreTestResult } from '../../src/workflows/restoreTest';
-import { approveUpdate, progressQuery, rejectUpdate } from '../../src/workflows/messages';
-import { bundleTestWorkflows, connectTestEnv, maybeRecordHistory, withTestWorker, type TemporalTestEnv } from '../support/temporal';
+import { approveUpdate, rejectUpdate } from '../../src/workflows/messages';
+import { maybeRecordHistory, useTestWorkflows } from '../support/temporal';
+import { refusedUpdate, waitingFor } from '../support/approvals';
 import { argsOf, backupStubs, names, permanent, plan, resolvedOk, type Call } from './support/backupStubs';
 
-let env: TemporalTestEnv;
-let code: string;
-
-beforeAll(async () => {
-  env = await connectTestEnv();
-  code = await bundleTestWorkflows(require.resolve('./support/backupWorkflowsBundle'));
-});
-afterAll(async () => env?.close());
+const { client, withWorker } = useTestWorkflows(require.resolve('./support/backupWorkflowsBundle'));
 
 type Over = Parameters<typeof backupStubs>[1];
 async function run<T>(type: string, input: unknown, over: Over = {}, drive?: (h: WorkflowHandle) => Promise<void>) {
   const calls: Call[] = [];
   const incidents: unknown[] = [];
   const activities = { ...backupStubs(calls, over), stubIncidentOpened: async (i: unknown) => void incidents.push(i) };
-  return withTestWorker(env, { code, activities, taskQueuePrefix: 'backup-test', started: new Set() }, async (taskQueue) => {
-    const handle = await env.client.workflow.start(type, { taskQueue, workflowId: `${type}-${randomUUID()}`, args: [input] });
+  return withWorker({ activities, taskQueuePrefix: 'backup-test' }, async (taskQueue) => {
+    const handle = await client().workflow.start(type, { taskQueue, workflowId: `${type}-${randomUUID()}`, args: [input] });
     if (drive) await drive(handle);
     const outcome = await handle.result().then((result: T) => ({ result, error: undefined }), (error: unknown) => ({ result: undefined, error }));
     if (incidents.length === 0 && outcome.result && (outcome.result as { incidentId?: string }).incidentId) {
@@ -38,19 +32,6 @@ async function run<T>(type: string, input: unknown, over: Over = {}, drive?: (h:
   });
 }
 
-async function waitForApproval(h: WorkflowHandle): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const p = await h.query(progressQuery).catch(() => undefined);
-    if (p?.waitingFor) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('the workflow never waited for an approval');
-}
-async function refusedUpdate(p: Promise<unknown>): Promise<string> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-  return (err as WorkflowUpdateFailedError).cause?.message ?? '';
-}
 const approve = (h: WorkflowHandle, actor: string) => h.executeUpdate(approveUpdate, { args: [{ actor }] });
 const failureOf = (err: unknown) => ((err as WorkflowFailedError).cause as ApplicationFailure | undefined);
 
@@ -126,7 +107,7 @@ const protectedPlan = { restorePlanTarget: async () => plan({ exists: true, prot
 test('restore over a protected database: the requester, a duplicate or a stranger cannot approve; one approval is not enough', async () => {
   const input = { database: 'trading', target: 'trading', overwrite: true, requestedBy: 'alice', environment: 'live' };
   const { result, calls, handle } = await run<RestoreResult>('restore', input, protectedPlan, async (h) => {
-    await waitForApproval(h);
+    await waitingFor(h);
     expect(await refusedUpdate(approve(h, 'alice'))).toMatch(/alice requested this restore and cannot approve it/);
     expect(await refusedUpdate(approve(h, ' ALICE '))).toMatch(/cannot approve/);
     expect(await refusedUpdate(approve(h, 'mallory'))).toMatch(/mallory is not an approver/);
@@ -143,7 +124,7 @@ test('restore over a protected database: the requester, a duplicate or a strange
 test('restore over a protected database: two distinct approvers → restored and swapped in', async () => {
   const input = { database: 'trading', target: 'trading', overwrite: true, requestedBy: 'carol', environment: 'live' };
   const { result, calls, handle } = await run<RestoreResult>('restore', input, { ...protectedPlan, restorePublish: async () => ({ replaced: true }) }, async (h) => {
-    await waitForApproval(h);
+    await waitingFor(h);
     await approve(h, 'alice');
     await approve(h, 'bob');
   });
@@ -155,7 +136,7 @@ test('restore over a protected database: two distinct approvers → restored and
 test('restore over a protected database: a rejection refuses it; no requester → refused at once', async () => {
   const input = { database: 'trading', target: 'trading', overwrite: true, requestedBy: 'carol' };
   const rejected = await run<RestoreResult>('restore', input, protectedPlan, async (h) => {
-    await waitForApproval(h);
+    await waitingFor(h);
     await h.executeUpdate(rejectUpdate, { args: [{ actor: 'bob', comment: 'wrong backup' }] });
   });
   expect(rejected.result).toMatchObject({ outcome: 'refused', reason: 'rejected by bob: wrong backup' });

@@ -1,10 +1,11 @@
 /** bot-resume on the real dev server: preflight refusals, the approval gate (validators, feed re-check, reject, timeout). */
-import { WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
 import type { BotResumeInput, BotResumeResult } from '../../src/workflows/botInputs';
-import { approveUpdate, progressQuery, rejectUpdate } from '../../src/workflows/messages';
+import { approveUpdate, rejectUpdate } from '../../src/workflows/messages';
 import { criticalAlert, fakeBotWorld } from '../support/fakeBotWorld';
 import { connectTestEnv, createTestWorker, maybeRecordHistory, type TemporalTestEnv } from '../support/temporal';
+import { refusedUpdate, waitingFor } from '../support/approvals';
 
 let env: TemporalTestEnv;
 beforeAll(async () => {
@@ -30,22 +31,7 @@ async function runResume(input: unknown, id: string, drive: (handle: WorkflowHan
   });
 }
 
-async function waitingForApproval(handle: WorkflowHandle): Promise<string> {
-  for (let i = 0; i < 100; i++) {
-    const p = await handle.query(progressQuery).catch(() => undefined);
-    if (p?.waitingFor) return p.waitingFor;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('never waited for approval');
-}
-
 const approve = (h: WorkflowHandle, actor: string) => h.executeUpdate(approveUpdate, { args: [{ actor }] });
-async function refusedUpdate(p: Promise<unknown>): Promise<string> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-  return (err as WorkflowUpdateFailedError).cause?.message ?? '';
-}
-
 async function acceptedUpdates(handle: WorkflowHandle): Promise<number> {
   const history = await handle.fetchHistory();
   return (history.events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length;
@@ -53,7 +39,7 @@ async function acceptedUpdates(handle: WorkflowHandle): Promise<number> {
 
 test('live: self-approval and a non-approver are refused by the validator (nothing recorded); another approver resumes', async () => {
   const { result, handle, world } = await runResume(live, 'resume-approved', async (h) => {
-    expect(await waitingForApproval(h)).toBe('approval by one of: bob, carol (not alice, who requested it)');
+    expect(await waitingFor(h)).toBe('approval by one of: bob, carol (not alice, who requested it)');
     expect(await refusedUpdate(approve(h, 'alice'))).toMatch(/alice requested this resume and cannot approve it/);
     expect(await refusedUpdate(approve(h, 'mallory'))).toMatch(/mallory is not an approver for live \(approvers: alice, bob, carol\)/);
     expect(await acceptedUpdates(h)).toBe(0);
@@ -70,7 +56,7 @@ test('live: self-approval and a non-approver are refused by the validator (nothi
 
 test('live: an approval while the feed is faulty is rejected; a later approval with a healthy feed succeeds', async () => {
   const { result, handle, world } = await runResume(live, 'resume-feed-faulty', async (h, w) => {
-    await waitingForApproval(h);
+    await waitingFor(h);
     w.feed = 'FAIL';
     expect(await refusedUpdate(approve(h, 'bob'))).toMatch(/approval while the feed is faulty rejected: feed is FAIL in live/);
     w.feed = 'OK';
@@ -83,7 +69,7 @@ test('live: an approval while the feed is faulty is rejected; a later approval w
 
 test('live: reject → cancelled with the actor; nothing changed', async () => {
   const { result, handle, world } = await runResume(live, 'resume-rejected', async (h) => {
-    await waitingForApproval(h);
+    await waitingFor(h);
     expect(await refusedUpdate(h.executeUpdate(rejectUpdate, { args: [{ actor: 'mallory' }] }))).toMatch(/mallory is not an approver/);
     await h.executeUpdate(rejectUpdate, { args: [{ actor: 'bob', comment: 'not before the post-mortem' }] });
   });

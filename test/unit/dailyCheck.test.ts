@@ -11,15 +11,9 @@ import type { ActivityDeps } from '../../src/activities/deps';
 import { parseConfig } from '../../src/config';
 import { outcomeKey } from '../../src/workflows/messages';
 import type { DailyCheckResult } from '../../src/workflows/dailyCheckTypes';
-import { bundleTestWorkflows, connectTestEnv, maybeRecordHistory, withTestWorker, type TemporalTestEnv } from '../support/temporal';
+import { maybeRecordHistory, useTestWorkflows } from '../support/temporal';
 
-let env: TemporalTestEnv;
-let code: string;
-beforeAll(async () => {
-  env = await connectTestEnv();
-  code = await bundleTestWorkflows(path.join(__dirname, 'dailyCheckWorkflows.ts'));
-});
-afterAll(async () => env?.close());
+const { client, withWorker } = useTestWorkflows(path.join(__dirname, 'dailyCheckWorkflows.ts'));
 
 const config = parseConfig({
   environments: { dev: { haltBotsOnFeedFailure: false }, paper: {}, live: {} },
@@ -64,8 +58,8 @@ function stubs(statuses: Statuses = {}, overrides: Record<string, unknown> = {})
 }
 
 async function runCheck(activities: object, input: unknown, id: string) {
-  return withTestWorker(env, { code, activities, taskQueuePrefix: 'daily-check-test', started: new Set() }, async (taskQueue) => {
-    const handle = await env.client.workflow.start('dailyCheck', { taskQueue, workflowId: `${id}-${Date.now()}`, args: [input] });
+  return withWorker({ activities, taskQueuePrefix: 'daily-check-test' }, async (taskQueue) => {
+    const handle = await client().workflow.start('dailyCheck', { taskQueue, workflowId: `${id}-${Date.now()}`, args: [input] });
     const result = (await handle.result()) as DailyCheckResult;
     const outcome = (await handle.describe()).typedSearchAttributes.get(outcomeKey);
     return { result, handle, outcome };

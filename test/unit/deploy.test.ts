@@ -3,23 +3,18 @@
  * preflight refusals, dry run, the bot halt before the swap, rollback on a gate failure, approvals and timeouts.
  */
 import { randomUUID } from 'node:crypto';
-import { WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
 import type { CheckStatus } from '../../src/activities/checks/types';
 import type { DeploymentRecord, DeployPlan, GateSpec } from '../../src/activities/deploy/types';
 import { durationMs } from '../../src/config';
 import type { DeployResult, Refusal } from '../../src/workflows/deployInputs';
-import { approveUpdate, progressQuery, rejectUpdate } from '../../src/workflows/messages';
-import { bundleTestWorkflows, connectTestEnv, maybeRecordHistory, withTestWorker, type TemporalTestEnv } from '../support/temporal';
+import { approveUpdate, rejectUpdate } from '../../src/workflows/messages';
+import { maybeRecordHistory, useTestWorkflows } from '../support/temporal';
+import { refusedUpdate, waitingFor } from '../support/approvals';
 
-let env: TemporalTestEnv;
-let code: string;
+const { client, withWorker } = useTestWorkflows(require.resolve('./support/deployWorkflows'));
 const noop = () => undefined;
-beforeAll(async () => {
-  env = await connectTestEnv();
-  code = await bundleTestWorkflows(require.resolve('./support/deployWorkflows'));
-});
-afterAll(async () => env?.close());
 
 const GATES: GateSpec[] = [{ name: 'bot drawdown', query: 'max(atc_bot_drawdown_pct{job="bot_paper"})', op: '<', threshold: 10 }];
 
@@ -84,8 +79,8 @@ function world(o: WorldOptions = {}) {
 async function run(type: 'deploy' | 'rollback', input: unknown, w: ReturnType<typeof world>, drive: (h: WorkflowHandle) => Promise<void> = async () => undefined) {
   // a failed test must not leave a deploy running: the rig's preflight (one deploy per service) would see it
   const started = new Set<string>();
-  return withTestWorker(env, { code, activities: w.activities, taskQueuePrefix: 'deploy-unit', started }, async (taskQueue) => {
-    const handle = await env.client.workflow.start(type, { taskQueue, workflowId: `${type}-unit-${randomUUID()}`, args: [input] });
+  return withWorker({ activities: w.activities, taskQueuePrefix: 'deploy-unit', started }, async (taskQueue) => {
+    const handle = await client().workflow.start(type, { taskQueue, workflowId: `${type}-unit-${randomUUID()}`, args: [input] });
     started.add(handle.workflowId);
     await drive(handle);
     return { result: (await handle.result()) as DeployResult, handle };
@@ -96,20 +91,6 @@ const paperBot = { environment: 'paper', service: 'bot_paper', image: 'atc-sim:1
 const liveBot = { environment: 'live', service: 'bot_live', image: 'atc-sim:1.1.0', requestedBy: 'alice', approvalTimeout: '1h' };
 const SWAP = ['recordOld', 'retireOld', 'startNew', 'restoreOld', 'removeOld'];
 const swapCalls = (calls: string[]) => calls.filter((c) => SWAP.includes(c));
-
-async function waitingFor(h: WorkflowHandle): Promise<string> {
-  for (let i = 0; i < 150; i++) {
-    const p = await h.query(progressQuery).catch(() => undefined);
-    if (p?.waitingFor) return p.waitingFor;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('never waited');
-}
-async function refused(p: Promise<unknown>): Promise<string> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-  return (err as WorkflowUpdateFailedError).cause?.message ?? '';
-}
 
 test('good bot deploy: halt first, then record/retire/start, verify over the window, history, old removed, orders restored', async () => {
   const w = world();
@@ -178,8 +159,8 @@ test('live: self-approval and non-approvers are refused; another approver lets t
   const { result, handle } = await run('deploy', liveBot, w, async (h) => {
     expect(await waitingFor(h)).toMatch(/^approval by one of: bob, carol \(within 1 h\) — plan: bot_live: atc-sim:1.0.0/);
     expect(w.calls).not.toContain('botHalt'); // nothing happens before the approval
-    expect(await refused(h.executeUpdate(approveUpdate, { args: [{ actor: 'alice' }] }))).toMatch(/alice requested this deploy and cannot approve it/);
-    expect(await refused(h.executeUpdate(approveUpdate, { args: [{ actor: 'mallory' }] }))).toMatch(/mallory is not an allowed approver/);
+    expect(await refusedUpdate(h.executeUpdate(approveUpdate, { args: [{ actor: 'alice' }] }))).toMatch(/alice requested this deploy and cannot approve it/);
+    expect(await refusedUpdate(h.executeUpdate(approveUpdate, { args: [{ actor: 'mallory' }] }))).toMatch(/mallory is not an allowed approver/);
     await expect(h.executeUpdate(approveUpdate, { args: [{ actor: 'bob', comment: 'ok' }] })).resolves.toEqual({ accepted: true, actor: 'bob' });
   });
   expect(result.outcome).toBe('succeeded');

@@ -10,7 +10,7 @@ import { planActions } from '../../../src/activities/playbookPlan';
 import { parseConfig } from '../../../src/config';
 import type { Notification } from '../../../src/integrations/notifier';
 import { alertsSignal, incidentQuery, type AlertNotification, type IncidentInput, type IncidentView } from '../../../src/workflows/incidentMessages';
-import { bundleTestWorkflows, connectTestEnv, withTestWorker, type TemporalTestEnv } from '../../support/temporal';
+import { useTestWorkflows } from '../../support/temporal';
 import type { StubHaltResult } from './incidentWorkflows';
 
 export const config = parseConfig({
@@ -79,25 +79,19 @@ export async function waitView(h: WorkflowHandle, pred: (v: IncidentView) => boo
 
 /** Call at the top of a test file: connects and bundles in beforeAll; returns the worker and start helpers. */
 export function incidentHarness() {
-  let env: TemporalTestEnv;
-  let code: string;
-  beforeAll(async () => {
-    env = await connectTestEnv();
-    code = await bundleTestWorkflows(require.resolve('./incidentWorkflows'));
-  });
-  afterAll(async () => env?.close());
+  const { client, withWorker } = useTestWorkflows(require.resolve('./incidentWorkflows'));
   // never leave an open incident behind: other runbooks refuse to act while a critical one is open
   const started = new Set<string>(); // the incidents the current worker's test started
   return {
-    client: () => env.client,
+    client,
     started,
     withWorker<T>(activities: object, fn: (taskQueue: string) => Promise<T>): Promise<T> {
-      return withTestWorker(env, { code, activities, taskQueuePrefix: 'incident-test', started }, fn);
+      return withWorker({ activities, taskQueuePrefix: 'incident-test', started }, fn);
     },
     startFromWebhook(taskQueue: string, n: AlertNotification, id = `incident-test-${randomUUID()}`): Promise<WorkflowHandleWithSignaledRunId> {
       const input: IncidentInput = { source: 'alertmanager', environment: 'paper', groupKey: n.groupKey, groupLabels: { alertname: n.alerts[0]!.labels.alertname!, environment: 'paper' } };
       started.add(id);
-      return env.client.workflow.signalWithStart('incident', { taskQueue, workflowId: id, args: [input], signal: alertsSignal, signalArgs: [n] });
+      return client().workflow.signalWithStart('incident', { taskQueue, workflowId: id, args: [input], signal: alertsSignal, signalArgs: [n] });
     },
   };
 }
