@@ -56,18 +56,17 @@ export function planActions(config: AtcConfig, environment: string, alerts: Aler
     const reason = `${alert.labels.alertname ?? 'alert'}${service ? ` on ${service}` : ''}${alert.summary ? `: ${alert.summary}` : ''}`.slice(0, 300);
     const base = { rule: ruleName, reason };
     for (const action of rule.actions) {
-      if (action === 'halt-feed-bots') {
-        const feed = config.services.find((s) => s.role === 'feed' && (s.name === alert.labels.service || (s.prometheusJob ?? s.name) === alert.labels.job));
+      if (action === 'halt-feed-bots' || action === 'halt-env-bots') {
         if (bots.length === 0) add({ ...base, key: `skip:halt-env-bots:${environment}`, kind: 'skip', target: environment, detail: `no bot is configured in ${environment}` });
         for (const b of bots) add({ ...base, key: `halt-bot:${b.name}`, kind: 'halt-bot', target: b.name });
+        if (action === 'halt-env-bots') continue;
+        // halt-feed-bots: also the bots of the other environments the feed serves, where their config says so
+        const feed = config.services.find((s) => s.role === 'feed' && (s.name === alert.labels.service || (s.prometheusJob ?? s.name) === alert.labels.job));
         for (const env of (feed?.environments ?? []).filter((e) => e !== environment && botsOf(e).length > 0)) {
           if (config.environments[env]?.haltBotsOnFeedFailure) {
             for (const b of botsOf(env)) add({ ...base, key: `halt-bot:${b.name}`, kind: 'halt-bot', target: b.name, environment: env, reason: `${reason} (feed ${feed!.name} also serves ${env})`.slice(0, 300) });
           } else add({ ...base, key: `skip:halt-feed-bots:${env}`, kind: 'skip', target: env, detail: `feed ${feed!.name} also serves ${env}, where haltBotsOnFeedFailure is off` });
         }
-      } else if (action === 'halt-env-bots') {
-        if (bots.length === 0) add({ ...base, key: `skip:halt-env-bots:${environment}`, kind: 'skip', target: environment, detail: `no bot is configured in ${environment}` });
-        for (const b of bots) add({ ...base, key: `halt-bot:${b.name}`, kind: 'halt-bot', target: b.name });
       } else if (action === 'halt-service-bot') {
         const bot = config.services.find((s) => s.role === 'bot' && (s.name === alert.labels.service || s.name === alert.labels.bot));
         if (bot) add({ ...base, key: `halt-bot:${bot.name}`, kind: 'halt-bot', target: bot.name });
