@@ -8,9 +8,9 @@ import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { BadInputError } from './errors';
-import { defaultQueries } from './queries';
-import { backupsSchema } from './backupConfig';
-import { incidentsSchema, playbooksSchema } from './incidentConfig';
+import { defaultQueries } from './runbooks/shared/queries';
+import { backupsSchema } from './runbooks/backup/config';
+import { incidentsSchema, playbooksSchema } from './runbooks/incident/config';
 import { channelSchema, databaseSchema, deployGateSchema, deploySchema, environmentSchema, name, schedulesSchema, secretRef, serviceSchema, url } from './configSections';
 
 export const configSchema = z

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
-import { createActivities, type ActivityDeps } from './activities';
+import { createActivities, type ActivityDeps } from './runbooks/activities';
 import type { AtcConfig } from './config';
 import { createAlertmanagerClient } from './integrations/alertmanager';
 import { createBotControl } from './integrations/botControl';
@@ -13,7 +13,7 @@ import { createDockerRuntime } from './integrations/docker';
 import { createNotifier } from './integrations/notifier';
 import { createSqlDatabases } from './integrations/postgres';
 import { createPrometheusClient } from './integrations/prometheus';
-import { createRunningWork } from './activities/visibility';
+import { createRunningWork } from './runbooks/shared/visibility';
 
 export function createDeps(config: AtcConfig): ActivityDeps {
   return {
@@ -47,7 +47,7 @@ function workflowSource(given?: WorkerOptions['workflowBundle']): Pick<WorkerOpt
   if (given) return { workflowBundle: given };
   const prebuilt = path.join(__dirname, 'workflow-bundle.js');
   if (__filename.endsWith('.js') && existsSync(prebuilt)) return { workflowBundle: { codePath: prebuilt } };
-  return { workflowsPath: require.resolve('./workflows') };
+  return { workflowsPath: require.resolve('./runbooks/workflows') };
 }
 
 export interface WorkerHandle {

@@ -9,8 +9,8 @@
  * Usage: npm run build && ATC_HOME=... npm run bench:daily-check [-- <runs> <environment> <latency ms>]
  */
 import { Runtime, DefaultLogger } from '@temporalio/worker';
-import { createCheckActivities } from '../activities/checks';
-import { SECTION_NAMES, type CheckSection, type SectionName } from '../activities/checks/types';
+import { createCheckActivities } from '../runbooks/daily-check/activities';
+import { SECTION_NAMES, type CheckSection, type SectionName } from '../runbooks/daily-check/contract';
 import { readRigState } from '../client/rig/state';
 import { connectClient } from '../client/temporalClient';
 import { loadConfig } from '../config';

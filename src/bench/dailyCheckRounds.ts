@@ -6,12 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import { TypedSearchAttributes } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
-import type { ActivityDeps } from '../activities/deps';
-import { SECTION_NAMES, type SectionName } from '../activities/checks/types';
+import type { ActivityDeps } from '../runbooks/shared/deps';
+import { SECTION_NAMES, type SectionName } from '../runbooks/daily-check/contract';
 import type { AtcConfig } from '../config';
 import { createDeps, startWorker } from '../worker';
-import type { DailyCheckResult } from '../workflows/dailyCheckTypes';
-import { environmentKey, runbookKey } from '../workflows/messages';
+import type { DailyCheckResult } from '../runbooks/daily-check/contract';
+import { environmentKey, runbookKey } from '../runbooks/shared/messages';
 
 export const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);

@@ -12,12 +12,12 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import Docker from 'dockerode';
 import { parse, stringify } from 'yaml';
-import { carryOverConfig } from '../activities/deploy/carryOver';
+import { carryOverConfig } from '../runbooks/deploy/activities/carryOver';
 import { readRigState } from '../client/rig/state';
 import { loadConfig } from '../config';
 import { createOptionsFrom } from '../integrations/docker';
 import { startWorker } from '../worker';
-import type { DeployResult } from '../workflows/deployInputs';
+import type { DeployResult } from '../runbooks/deploy/contract';
 
 const IMAGES = ['atc-sim:1.1.0', 'atc-sim:1.0.0'];
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;

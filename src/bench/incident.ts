@@ -9,7 +9,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
-import { planActions } from '../activities/playbookPlan';
+import { planActions } from '../runbooks/incident/activities/playbookPlan';
 import { connectClient } from '../client/temporalClient';
 import { fmt, getJson, notification, percentile, postJson, rig, sleep, view, type Rig } from './incidentBench';
 

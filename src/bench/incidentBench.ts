@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { Client } from '@temporalio/client';
 import { loadConfig, readSecret, type AtcConfig } from '../config';
 import { readRigState, type RigState } from '../client/rig/state';
-import { incidentQuery, type IncidentView } from '../workflows/incidentMessages';
+import { incidentQuery, type IncidentView } from '../runbooks/incident/contract';
 
 export interface Rig {
   state: RigState;

@@ -4,7 +4,7 @@
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { renderMetrics, httpRequests } from './serviceMetrics';
+import { renderMetrics, httpRequests } from '../observability/serviceMetrics';
 
 export class HttpError extends Error {
   constructor(readonly status: number, message: string) {

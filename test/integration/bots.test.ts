@@ -5,8 +5,8 @@
  */
 import { rmSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
-import type { BotHaltResult, BotResumeResult } from '../../src/workflows/botInputs';
-import { progressQuery, type Progress } from '../../src/workflows/messages';
+import type { BotHaltResult, BotResumeResult } from '../../src/runbooks/bot-halt/contract';
+import { progressQuery, type Progress } from '../../src/runbooks/shared/messages';
 import { atc, killService, killServices, serviceConfigFor, startService } from '../support/cli';
 import { rigState } from '../support/rig';
 import {

@@ -4,8 +4,8 @@
  * restart the check completes: the bot's container is stopped (the fail-safe's last resort) and it got one halt call.
  */
 import { Client, Connection } from '@temporalio/client';
-import { progressQuery } from '../../src/workflows/messages';
-import type { DailyCheckResult } from '../../src/workflows/dailyCheckTypes';
+import { progressQuery } from '../../src/runbooks/shared/messages';
+import type { DailyCheckResult } from '../../src/runbooks/daily-check/contract';
 import { killService, killServices, serviceConfigFor, startService } from '../support/cli';
 import { rigState } from '../support/rig';
 import { botSimState, closeRigDeps, fault, itemStatus, restoreRig, rigDeps, sleep, waitSection } from './support/dailyCheckRig';

@@ -4,9 +4,9 @@
  * the untouched old container, one deploy per service at a time, feed before bot. The rig is left on 1.0.0.
  */
 import type { Client } from '@temporalio/client';
-import { readHistory } from '../../src/activities/deploy/history';
-import type { DeployResult } from '../../src/workflows/deployInputs';
-import { progressQuery } from '../../src/workflows/messages';
+import { readHistory } from '../../src/runbooks/deploy/activities/history';
+import type { DeployResult } from '../../src/runbooks/deploy/contract';
+import { progressQuery } from '../../src/runbooks/shared/messages';
 import { atc } from '../support/cli';
 import { rigConfig } from '../support/rig';
 import { closeRigDeps, fault, sim, sleep, waitSection } from './support/dailyCheckRig';

@@ -4,7 +4,7 @@
  * and the rollback needs an approval again. bot_live is left on 1.0.0.
  */
 import type { Client } from '@temporalio/client';
-import { progressQuery } from '../../src/workflows/messages';
+import { progressQuery } from '../../src/runbooks/shared/messages';
 import { atc } from '../support/cli';
 import { botSimState, closeRigDeps, sleep } from './support/dailyCheckRig';
 import { BASE_IMAGE, configOf, expectExactlyOne, inspect, runJson, settleRig, temporalClient } from './support/deployRig';

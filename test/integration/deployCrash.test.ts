@@ -6,8 +6,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { continueSignal, type DeployResult, type DeployStep } from '../../src/workflows/deployInputs';
-import { progressQuery } from '../../src/workflows/messages';
+import { continueSignal, type DeployResult, type DeployStep } from '../../src/runbooks/deploy/contract';
+import { progressQuery } from '../../src/runbooks/shared/messages';
 import { killService, serviceConfigFor, startService } from '../support/cli';
 import { closeRigDeps, sleep } from './support/dailyCheckRig';
 import { backToBase, BASE_IMAGE, containersOf, expectExactlyOne, inspect, settleRig, temporalClient } from './support/deployRig';

@@ -6,7 +6,7 @@
  * bots are resumed at the end.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import type { IncidentResult } from '../../src/workflows/incidentMessages';
+import type { IncidentResult } from '../../src/runbooks/incident/contract';
 import { atc } from '../support/cli';
 import { closeOpenIncidents, expireIncidentSilences, waitIncident, withRigClient } from '../support/incidents';
 import { rigConfig, rigState } from '../support/rig';

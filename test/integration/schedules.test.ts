@@ -9,8 +9,8 @@ import type { TypedSearchAttributes } from '@temporalio/common';
 import { parse, stringify } from 'yaml';
 import { applyDesiredSchedules, currentManagedSchedules } from '../../src/client/schedules/apply';
 import type { ScheduleRow } from '../../src/client/schedules/list';
-import { environmentKey, runbookKey } from '../../src/workflows/messages';
-import type { DailyCheckResult } from '../../src/workflows/dailyCheckTypes';
+import { environmentKey, runbookKey } from '../../src/runbooks/shared/messages';
+import type { DailyCheckResult } from '../../src/runbooks/daily-check/contract';
 import { atc } from '../support/cli';
 import { rigConfig, rigState } from '../support/rig';
 

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { incidentBaseId } from '../../src/client/webhook/payload';
-import type { IncidentResult } from '../../src/workflows/incidentMessages';
+import type { IncidentResult } from '../../src/runbooks/incident/contract';
 import { closeOpenIncidents, waitIncident, withRigClient } from '../support/incidents';
 import { rawRequest, type RawRequest } from './support/rawHttp';
 import { auth, metric, notification, post, servicePort, token } from './support/webhook';

@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { stringify } from 'yaml';
-import { incidentQuery, type IncidentResult } from '../../src/workflows/incidentMessages';
+import { incidentQuery, type IncidentResult } from '../../src/runbooks/incident/contract';
 import { serviceConfigFor, startService } from '../support/cli';
 import { closeOpenIncidents, waitIncident, withRigClient } from '../support/incidents';
 import { freePort, stopPid, waitFor } from './support/services';

@@ -1,6 +1,6 @@
 /** What the approval tests share: wait until a runbook waits for a person, and read why an update was refused. */
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { progressQuery } from '../../src/workflows/messages';
+import { progressQuery } from '../../src/runbooks/shared/messages';
 
 /** Polls the `progress` query until the runbook says what it waits for (an approval), and returns that text. */
 export async function waitingFor(handle: WorkflowHandle): Promise<string> {

@@ -3,11 +3,11 @@
  * integrations (a bot control endpoint, its container, Alertmanager, running incidents, the notifier), plus a
  * stubbed checkFeed. Tests flip the world's fields and count calls.
  */
-import { createBotActivities } from '../../src/activities/bots';
-import type { CheckSection, CheckStatus } from '../../src/activities/checks/types';
-import type { ActivityDeps } from '../../src/activities/deps';
-import { withFailureBoundary } from '../../src/activities/failures';
-import type { OpenExecution } from '../../src/activities/visibility';
+import { createBotActivities } from '../../src/runbooks/bot-halt/activities';
+import type { CheckSection, CheckStatus } from '../../src/runbooks/daily-check/contract';
+import type { ActivityDeps } from '../../src/runbooks/shared/deps';
+import { withFailureBoundary } from '../../src/runbooks/shared/failures';
+import type { OpenExecution } from '../../src/runbooks/shared/visibility';
 import { parseConfig } from '../../src/config';
 import { TransientError, UnreachableError } from '../../src/errors';
 import type { ActiveAlert, SilenceRequest } from '../../src/integrations/alertmanager';

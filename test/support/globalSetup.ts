@@ -6,7 +6,7 @@ import { bundlePath } from './paths';
 
 // eslint-disable-next-line no-restricted-syntax -- jest loads a default export
 export default async function globalSetup(): Promise<void> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: path.resolve(__dirname, '../../src/workflows'), logger: quietLogger });
+  const { code } = await bundleWorkflowCode({ workflowsPath: path.resolve(__dirname, '../../src/runbooks/workflows.ts'), logger: quietLogger });
   mkdirSync(path.dirname(bundlePath()), { recursive: true });
   writeFileSync(bundlePath(), code);
 }

@@ -5,7 +5,7 @@
  * that hides later alerts of the same group from the next test) and terminates what still does not close.
  */
 import { Client, Connection } from '@temporalio/client';
-import { incidentQuery, resolveUpdate, type IncidentView } from '../../src/workflows/incidentMessages';
+import { incidentQuery, resolveUpdate, type IncidentView } from '../../src/runbooks/incident/contract';
 import { rigState } from './rig';
 
 export async function withRigClient<T>(fn: (client: Client) => Promise<T>): Promise<T> {

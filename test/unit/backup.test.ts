@@ -6,10 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { BackupResult } from '../../src/workflows/backup';
-import type { RestoreResult } from '../../src/workflows/restore';
-import type { RestoreTestResult } from '../../src/workflows/restoreTest';
-import { approveUpdate, rejectUpdate } from '../../src/workflows/messages';
+import type { BackupResult } from '../../src/runbooks/backup/workflow';
+import type { RestoreResult } from '../../src/runbooks/backup/restoreWorkflow';
+import type { RestoreTestResult } from '../../src/runbooks/backup/restoreTestWorkflow';
+import { approveUpdate, rejectUpdate } from '../../src/runbooks/shared/messages';
 import { maybeRecordHistory, useTestWorkflows } from '../support/temporal';
 import { refusedUpdate, waitingFor } from '../support/approvals';
 import { argsOf, backupStubs, names, permanent, plan, resolvedOk, type Call } from './support/backupStubs';

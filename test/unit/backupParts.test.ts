@@ -6,8 +6,8 @@
 import { mkdtempSync, readFileSync, statSync, writeFileSync, existsSync, truncateSync, rmSync, mkdirSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { missingTableData } from '../../src/activities/backup';
-import { renderRestoreTestMarkdown } from '../../src/activities/restoreTest';
+import { missingTableData } from '../../src/runbooks/backup/activities/backup';
+import { renderRestoreTestMarkdown } from '../../src/runbooks/backup/activities/restoreTest';
 import { backupIdOf } from '../../src/backupIds';
 import { PermanentError, UnreachableError } from '../../src/errors';
 import { retentionPlan, type BackupManifest } from '../../src/integrations/backupManifest';
@@ -18,7 +18,7 @@ import { dumpFormatFor, restoreJobsFor, timescalePostRestore, timescalePreRestor
 import { connString, toolError, withPassfile } from '../../src/integrations/pgChild';
 import { sha256File } from '../../src/integrations/pgTools';
 import { lastSuccessSeconds, recordRestoreTestRuns } from '../../src/integrations/restoreTestState';
-import { scratchName } from '../../src/workflows/restoreTest';
+import { scratchName } from '../../src/runbooks/backup/restoreTestWorkflow';
 import { parseConfig } from '../../src/config';
 import { restoreTestSchedules } from '../../src/client/schedules/restoreTestKind';
 import { restoreTestRuleGroup } from '../../src/client/rig/restoreTestRules';

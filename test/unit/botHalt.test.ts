@@ -1,8 +1,8 @@
 /** bot-halt on the real dev server: the real bot activities over a fake bot/container (test/support/fakeBotWorld). */
 import { WorkflowFailedError } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
-import type { BotHaltInput, BotHaltResult } from '../../src/workflows/botInputs';
-import { progressQuery } from '../../src/workflows/messages';
+import type { BotHaltInput, BotHaltResult } from '../../src/runbooks/bot-halt/contract';
+import { progressQuery } from '../../src/runbooks/shared/messages';
 import { fakeBotWorld } from '../support/fakeBotWorld';
 import { connectTestEnv, createTestWorker, maybeRecordHistory, type TemporalTestEnv } from '../support/temporal';
 

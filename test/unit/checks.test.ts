@@ -2,19 +2,19 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { checkAlertsSection } from '../../src/activities/checks/alerts';
-import { checkBotsSection } from '../../src/activities/checks/bots';
-import { checkDriftSection } from '../../src/activities/checks/drift';
-import { checkFeedSection } from '../../src/activities/checks/feed';
-import { restartCountsFile } from '../../src/activities/checks/restartCounts';
-import { checkSystemSection } from '../../src/activities/checks/system';
-import { worstStatus, type CheckSection } from '../../src/activities/checks/types';
-import type { ActivityDeps } from '../../src/activities/deps';
+import { checkAlertsSection } from '../../src/runbooks/daily-check/activities/alerts';
+import { checkBotsSection } from '../../src/runbooks/daily-check/activities/bots';
+import { checkDriftSection } from '../../src/runbooks/daily-check/activities/drift';
+import { checkFeedSection } from '../../src/runbooks/daily-check/activities/feed';
+import { restartCountsFile } from '../../src/runbooks/daily-check/activities/restartCounts';
+import { checkSystemSection } from '../../src/runbooks/daily-check/activities/system';
+import { worstStatus, type CheckSection } from '../../src/runbooks/daily-check/contract';
+import type { ActivityDeps } from '../../src/runbooks/shared/deps';
 import { parseConfig } from '../../src/config';
 import { UnreachableError } from '../../src/errors';
 import type { ActiveAlert } from '../../src/integrations/alertmanager';
 import type { ContainerStatus } from '../../src/integrations/docker';
-import { renderDailyCheckReport } from '../../src/workflows/dailyCheckReport';
+import { renderDailyCheckReport } from '../../src/runbooks/daily-check/report';
 
 let dataDir: string;
 beforeEach(() => {

@@ -5,12 +5,12 @@
 import * as path from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { dailyCheckPlan } from '../../src/activities/checks/report';
-import type { CheckSection, CheckStatus, SectionName } from '../../src/activities/checks/types';
-import type { ActivityDeps } from '../../src/activities/deps';
+import { dailyCheckPlan } from '../../src/runbooks/daily-check/activities/report';
+import type { CheckSection, CheckStatus, SectionName } from '../../src/runbooks/daily-check/contract';
+import type { ActivityDeps } from '../../src/runbooks/shared/deps';
 import { parseConfig } from '../../src/config';
-import { outcomeKey } from '../../src/workflows/messages';
-import type { DailyCheckResult } from '../../src/workflows/dailyCheckTypes';
+import { outcomeKey } from '../../src/runbooks/shared/messages';
+import type { DailyCheckResult } from '../../src/runbooks/daily-check/contract';
 import { maybeRecordHistory, useTestWorkflows } from '../support/temporal';
 
 const { client, withWorker } = useTestWorkflows(path.join(__dirname, 'dailyCheckWorkflows.ts'));

@@ -3,9 +3,9 @@
  * own tests). The stub fails for a bot named bot_broken, as a halt that could not make a bot safe would.
  */
 import { ApplicationFailure } from '@temporalio/workflow';
-import type { BotHaltInput, BotHaltResult } from '../../src/workflows/botInputs';
+import type { BotHaltInput, BotHaltResult } from '../../src/runbooks/bot-halt/contract';
 
-export { dailyCheck } from '../../src/workflows/dailyCheck';
+export { dailyCheck } from '../../src/runbooks/daily-check/workflow';
 
 export async function botHalt(input: BotHaltInput): Promise<BotHaltResult> {
   if (input.service === 'bot_broken') throw ApplicationFailure.nonRetryable('bot_broken NOT SAFE: container stop failed', 'BotNotSafe');

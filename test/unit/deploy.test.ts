@@ -5,11 +5,11 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
-import type { CheckStatus } from '../../src/activities/checks/types';
-import type { DeploymentRecord, DeployPlan, GateSpec } from '../../src/activities/deploy/types';
+import type { CheckStatus } from '../../src/runbooks/daily-check/contract';
+import type { DeploymentRecord, DeployPlan, GateSpec } from '../../src/runbooks/deploy/contract';
 import { durationMs } from '../../src/config';
-import type { DeployResult, Refusal } from '../../src/workflows/deployInputs';
-import { approveUpdate, rejectUpdate } from '../../src/workflows/messages';
+import type { DeployResult, Refusal } from '../../src/runbooks/deploy/contract';
+import { approveUpdate, rejectUpdate } from '../../src/runbooks/shared/messages';
 import { maybeRecordHistory, useTestWorkflows } from '../support/temporal';
 import { refusedUpdate, waitingFor } from '../support/approvals';
 

@@ -3,13 +3,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type Docker from 'dockerode';
-import { carryOverConfig, describeCarryOver, redactEnv } from '../../src/activities/deploy/carryOver';
-import { appendHistory, historyFile, previousImageOf, readHistory } from '../../src/activities/deploy/history';
-import type { DeploymentRecord } from '../../src/activities/deploy/types';
-import { compare } from '../../src/activities/deploy/verify';
+import { carryOverConfig, describeCarryOver, redactEnv } from '../../src/runbooks/deploy/activities/carryOver';
+import { appendHistory, historyFile, previousImageOf, readHistory } from '../../src/runbooks/deploy/activities/history';
+import type { DeploymentRecord } from '../../src/runbooks/deploy/contract';
+import { compare } from '../../src/runbooks/deploy/activities/verify';
 import { createOptionsFrom } from '../../src/integrations/docker';
 import { parseConfig } from '../../src/config';
-import { gatesFor } from '../../src/activities/deploy/preflight';
+import { gatesFor } from '../../src/runbooks/deploy/activities/preflight';
 
 const imageConfig = { Env: ['SIM_VERSION=1.0.0', 'NODE_ENV=production'], Cmd: ['/usr/bin/node', '/app/sim/main.js'], Labels: { 'atc.sim.version': '1.0.0' }, WorkingDir: '/app', User: '65534' };
 const container = {

@@ -5,8 +5,8 @@
  */
 import { WorkflowFailedError } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
-import { outcomeKey } from '../../src/workflows/messages';
-import { ackUpdate, alertsSignal, resolveUpdate, type IncidentResult } from '../../src/workflows/incidentMessages';
+import { outcomeKey } from '../../src/runbooks/shared/messages';
+import { ackUpdate, alertsSignal, resolveUpdate, type IncidentResult } from '../../src/runbooks/incident/contract';
 import { maybeRecordHistory } from '../support/temporal';
 import { alert, incidentHarness, note, resolvedCopy, settings, stubs, waitView } from './support/incidentHarness';
 import type { StubHaltResult } from './support/incidentWorkflows';

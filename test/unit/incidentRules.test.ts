@@ -1,10 +1,10 @@
 /** Pure parts of the incident runbook: playbook matching and planning, config validation, payload splitting, postmortem. */
-import { planActions, labelMatches } from '../../src/activities/playbookPlan';
-import { renderPostmortem } from '../../src/activities/postmortem';
+import { planActions, labelMatches } from '../../src/runbooks/incident/activities/playbookPlan';
+import { renderPostmortem } from '../../src/runbooks/incident/activities/postmortem';
 import { parseConfig } from '../../src/config';
 import { bearerChecker, Rejection } from '../../src/client/webhook/intake';
 import { alertmanagerPayload, incidentBaseId, splitByEnvironment } from '../../src/client/webhook/payload';
-import { applyNotification, newIncidentState, toView } from '../../src/workflows/incidentState';
+import { applyNotification, newIncidentState, toView } from '../../src/runbooks/incident/state';
 
 const config = parseConfig({
   services: [

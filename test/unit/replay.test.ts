@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from '@temporalio/worker';
-import * as workflows from '../../src/workflows';
+import * as workflows from '../../src/runbooks/workflows';
 import { bundlePath, REPO_ROOT } from '../support/paths';
 import { quietRuntime } from '../support/temporal';
 

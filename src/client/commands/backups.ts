@@ -1,5 +1,5 @@
 /** `atc backups [--database D] [--json]`: the backup catalogue (folders with a valid manifest), newest first. */
-import { backupsDir } from '../../backupConfig';
+import { backupsDir } from '../../runbooks/backup/config';
 import { BadInputError } from '../../errors';
 import { createBackupStore } from '../../integrations/backupStore';
 import type { Ctx } from '../cli';

@@ -1,5 +1,5 @@
 /** `atc deployments [--service S] [--env E] [--limit N] [--json]`: the deployment history, newest first. */
-import { readHistory } from '../../activities/deploy/history';
+import { readHistory } from '../../runbooks/deploy/activities/history';
 import { BadInputError } from '../../errors';
 import type { Ctx } from '../cli';
 

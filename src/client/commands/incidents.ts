@@ -2,11 +2,11 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { BadInputError, errorMessage } from '../../errors';
-import { describeIssues } from '../../workflows/inputs';
-import { ackUpdate, incidentInput, incidentQuery, noteUpdate, resolveUpdate } from '../../workflows/incidentMessages';
-import { environmentKey, runbookKey, serviceKey, severityKey } from '../../workflows/messages';
+import { describeIssues } from '../../runbooks/shared/names';
+import { ackUpdate, incidentInput, incidentQuery, noteUpdate, resolveUpdate } from '../../runbooks/incident/contract';
+import { environmentKey, runbookKey, serviceKey, severityKey } from '../../runbooks/shared/messages';
 import type { Ctx } from '../cli';
-import { incidentEntry } from '../runbooks/incident';
+import { incidentEntry } from '../../runbooks/incident/cli';
 import { connectClient } from '../temporalClient';
 
 const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');

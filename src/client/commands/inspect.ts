@@ -1,9 +1,9 @@
 /** `atc list|show`: find runbook executions and read one back (its steps, its result rendered, or why it failed). */
 import { WorkflowFailedError } from '@temporalio/client';
 import { BadInputError, errorMessage } from '../../errors';
-import { environmentKey, progressQuery, runbookKey, type Progress } from '../../workflows/messages';
+import { environmentKey, progressQuery, runbookKey, type Progress } from '../../runbooks/shared/messages';
 import type { Ctx } from '../cli';
-import { runbookOfType } from '../runbooks';
+import { runbookOfType } from '../runbookCatalogue';
 import { connectClient } from '../temporalClient';
 
 export function renderProgress(p: Progress, seen: Set<string>, out: (t: string) => void): void {

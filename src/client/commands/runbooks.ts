@@ -2,12 +2,12 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { BadInputError } from '../../errors';
-import { describeIssues } from '../../workflows/inputs';
-import { approveUpdate, environmentKey, progressQuery, rejectUpdate, runbookKey, serviceKey } from '../../workflows/messages';
+import { describeIssues } from '../../runbooks/shared/names';
+import { approveUpdate, environmentKey, progressQuery, rejectUpdate, runbookKey, serviceKey } from '../../runbooks/shared/messages';
 import type { Ctx } from '../cli';
-import { RUNBOOKS } from '../runbooks';
+import { RUNBOOKS } from '../runbookCatalogue';
 import { failureText, renderProgress } from './inspect';
-import { configProblems } from '../runbooks/entry';
+import { configProblems } from '../../runbooks/shared/cli';
 import { connectClient } from '../temporalClient';
 
 function parseJsonInput(text: string): Record<string, unknown> {

@@ -8,8 +8,8 @@ import { REPO_ROOT } from '../rig/rig';
 import { atcHome } from '../rig/state';
 import { findTemporalCli, startTemporalDevServer, waitTemporalReady } from '../rig/temporal';
 import { createHttpServer, listen } from '../server';
-import { watchRestoreTestState, workerUp } from '../serviceMetrics';
-import { restoreTestStateFile } from '../../backupConfig';
+import { watchRestoreTestState, workerUp } from '../../observability/serviceMetrics';
+import { restoreTestStateFile } from '../../runbooks/backup/config';
 import { serviceRoutes } from '../routes';
 
 /** Runs until SIGTERM/SIGINT; then stops accepting HTTP, drains the worker, and returns 0. */

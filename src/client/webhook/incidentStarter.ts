@@ -10,8 +10,8 @@ import { Client, Connection, WorkflowNotFoundError, defaultGrpcRetryOptions, mak
 import { TypedSearchAttributes, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { AtcConfig } from '../../config';
 import { errorMessage } from '../../errors';
-import { alertsSignal, type IncidentInput } from '../../workflows/incidentMessages';
-import { environmentKey, runbookKey, serviceKey, severityKey } from '../../workflows/messages';
+import { alertsSignal, type IncidentInput } from '../../runbooks/incident/contract';
+import { environmentKey, runbookKey, serviceKey, severityKey } from '../../runbooks/shared/messages';
 import { isTemporalUnavailable } from '../temporalClient';
 import { coalescing } from './coalesce';
 import type { EnvironmentPart } from './payload';

@@ -5,8 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { environmentName } from '../../workflows/inputs';
-import { SEVERITIES, severityOf, worseSeverity, type AlertNotification, type IncidentAlert, type Severity } from '../../workflows/incidentMessages';
+import { environmentName } from '../../runbooks/shared/names';
+import { SEVERITIES, severityOf, worseSeverity, type AlertNotification, type IncidentAlert, type Severity } from '../../runbooks/incident/contract';
 
 const labelMap = z.record(z.string().min(1).max(1024), z.string().max(16_384));
 const isoTime = z

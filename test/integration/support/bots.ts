@@ -1,8 +1,8 @@
 /** Helpers for the bot runbook tests on the rig: the simulators' own state, their containers, silences, the feed check. */
 import Docker from 'dockerode';
-import { checkFeedSection } from '../../../src/activities/checks/feed';
-import type { CheckSection } from '../../../src/activities/checks/types';
-import type { ActivityDeps } from '../../../src/activities/deps';
+import { checkFeedSection } from '../../../src/runbooks/daily-check/activities/feed';
+import type { CheckSection } from '../../../src/runbooks/daily-check/contract';
+import type { ActivityDeps } from '../../../src/runbooks/shared/deps';
 import { createAlertmanagerClient } from '../../../src/integrations/alertmanager';
 import { createPrometheusClient } from '../../../src/integrations/prometheus';
 import { listSilences, type SilenceInfo } from '../../../src/integrations/silences';

@@ -4,16 +4,16 @@
  * rig back as it was (faults cleared, containers running, bots resumed, every section healthy again).
  */
 import Docker from 'dockerode';
-import { checkAlertsSection } from '../../../src/activities/checks/alerts';
-import { checkBotsSection } from '../../../src/activities/checks/bots';
-import { checkFeedSection } from '../../../src/activities/checks/feed';
-import { checkSystemSection } from '../../../src/activities/checks/system';
-import type { CheckItem, CheckSection, SectionName } from '../../../src/activities/checks/types';
-import type { ActivityDeps } from '../../../src/activities/deps';
+import { checkAlertsSection } from '../../../src/runbooks/daily-check/activities/alerts';
+import { checkBotsSection } from '../../../src/runbooks/daily-check/activities/bots';
+import { checkFeedSection } from '../../../src/runbooks/daily-check/activities/feed';
+import { checkSystemSection } from '../../../src/runbooks/daily-check/activities/system';
+import type { CheckItem, CheckSection, SectionName } from '../../../src/runbooks/daily-check/contract';
+import type { ActivityDeps } from '../../../src/runbooks/shared/deps';
 import { injectFault, simState } from '../../../src/client/rig/sims';
 import type { SimTarget } from '../../../src/client/rig/state';
 import { createDeps } from '../../../src/worker';
-import type { DailyCheckResult } from '../../../src/workflows/dailyCheckTypes';
+import type { DailyCheckResult } from '../../../src/runbooks/daily-check/contract';
 import { atc } from '../../support/cli';
 import { resetRig } from '../../support/resetRig';
 import { rigConfig, rigState } from '../../support/rig';

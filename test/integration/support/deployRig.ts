@@ -5,7 +5,7 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import type Docker from 'dockerode';
-import type { DeployResult } from '../../../src/workflows/deployInputs';
+import type { DeployResult } from '../../../src/runbooks/deploy/contract';
 import { atc } from '../../support/cli';
 import { resetRig } from '../../support/resetRig';
 import { rigConfig, rigState } from '../../support/rig';

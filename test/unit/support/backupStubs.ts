@@ -1,7 +1,7 @@
 /** Stubbed activities for the backup / restore / restore-test workflow tests: every call is recorded. */
 import { ApplicationFailure } from '@temporalio/common';
-import type { BackupSummary } from '../../../src/activities/backup';
-import type { ResolvedBackup, RowCheck, TargetPlan } from '../../../src/activities/restore';
+import type { BackupSummary } from '../../../src/runbooks/backup/activities/backup';
+import type { ResolvedBackup, RowCheck, TargetPlan } from '../../../src/runbooks/backup/activities/restore';
 
 export interface Call {
   name: string;

@@ -3,10 +3,10 @@
  * call through an activity (so a test can check that the halt came before the swap). A bot named bot_broken fails.
  */
 import { ApplicationFailure, proxyActivities } from '@temporalio/workflow';
-import type { BotHaltInput, BotHaltResult } from '../../../src/workflows/botInputs';
+import type { BotHaltInput, BotHaltResult } from '../../../src/runbooks/bot-halt/contract';
 
-export { deploy } from '../../../src/workflows/deploy';
-export { rollback } from '../../../src/workflows/rollback';
+export { deploy } from '../../../src/runbooks/deploy/workflow';
+export { rollback } from '../../../src/runbooks/deploy/workflow';
 
 const act = proxyActivities<{ stubHaltCalled(service: string): Promise<void> }>({ startToCloseTimeout: '10s' });
 

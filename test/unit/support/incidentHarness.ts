@@ -5,11 +5,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle, WorkflowHandleWithSignaledRunId } from '@temporalio/client';
-import type { IncidentSettings } from '../../../src/activities/incidents';
-import { planActions } from '../../../src/activities/playbookPlan';
+import type { IncidentSettings } from '../../../src/runbooks/incident/activities';
+import { planActions } from '../../../src/runbooks/incident/activities/playbookPlan';
 import { parseConfig } from '../../../src/config';
 import type { Notification } from '../../../src/integrations/notifier';
-import { alertsSignal, incidentQuery, type AlertNotification, type IncidentInput, type IncidentView } from '../../../src/workflows/incidentMessages';
+import { alertsSignal, incidentQuery, type AlertNotification, type IncidentInput, type IncidentView } from '../../../src/runbooks/incident/contract';
 import { useTestWorkflows } from '../../support/temporal';
 import type { StubHaltResult } from './incidentWorkflows';
 

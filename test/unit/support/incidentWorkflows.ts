@@ -1,7 +1,7 @@
 /** Workflows bundled by test/unit/incident.test.ts: the real incident runbook and a stub botHalt whose result the test decides. */
 import { proxyActivities } from '@temporalio/workflow';
 
-export { incident } from '../../../src/workflows/incident';
+export { incident } from '../../../src/runbooks/incident/workflow';
 
 export interface StubHaltResult {
   service: string;

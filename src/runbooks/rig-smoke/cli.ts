@@ -1,0 +1,17 @@
+/** CLI entry of the rig-smoke runbook. */
+import { rigSmokeInput } from '../shared/names';
+import type { RigSmokeResult } from './workflow';
+import { stamp, str, type RunbookEntry } from '../shared/cli';
+
+export const rigSmokeEntry: RunbookEntry = {
+  workflowType: 'rigSmoke',
+  input: rigSmokeInput,
+  fromFlags: (f) => ({ environment: str(f.env) ?? 'paper', requestedBy: str(f.as) }),
+  workflowId: (i, now) => `rig-smoke-${String(i.environment)}-${stamp(now)}`,
+  failed: (r) => !(r as RigSmokeResult).ok,
+  render: (r) => {
+    const res = r as RigSmokeResult;
+    const lines = res.findings.map((f) => `  ${f.ok ? 'OK  ' : 'FAIL'} ${f.check}: ${f.detail}`);
+    return [`rig-smoke (${res.environment}): ${res.ok ? 'OK' : 'FAILED'}`, ...lines].join('\n');
+  },
+};
