@@ -8,10 +8,12 @@ import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { BadInputError } from './errors';
+import { durationToMs } from './runbooks/shared/names';
 import { defaultQueries } from './runbooks/shared/queries';
 import { backupsSchema } from './runbooks/backup/config';
 import { incidentsSchema, playbooksSchema } from './runbooks/incident/config';
-import { channelSchema, databaseSchema, deployGateSchema, deploySchema, environmentSchema, name, schedulesSchema, secretRef, serviceSchema, url } from './configSections';
+import { channelSchema, databaseSchema, environmentSchema, name, schedulesSchema, secretRef, serviceSchema, url } from './configSections';
+import { deployGateSchema, deploySchema } from './runbooks/deploy/config';
 
 export const configSchema = z
   .object({
@@ -43,10 +45,10 @@ export const configSchema = z
     queries: z.record(z.string(), z.string().min(1)).default({}),
     notify: z.object({ channels: z.array(channelSchema).default([{ type: 'log' }]) }).strict().prefault({}),
     dataDir: z.string().default('.atc/data'),
-    backups: backupsSchema, // backup / restore / restore-test (src/backupConfig.ts)
-    incidents: incidentsSchema, // incident runbook: escalation, silence on ack (src/incidentConfig.ts)
+    backups: backupsSchema, // backup / restore / restore-test (src/runbooks/backup/config.ts)
+    incidents: incidentsSchema, // incident runbook: escalation, silence on ack (src/runbooks/incident/config.ts)
     playbooks: playbooksSchema, // incident first-response rules: label matchers → actions
-    deploy: deploySchema.prefault({}), // deploy / rollback: gates, analysis window, timeouts
+    deploy: deploySchema.prefault({}), // deploy / rollback: gates, analysis window, timeouts (src/runbooks/deploy/config.ts)
     schedules: schedulesSchema,
   })
   .strict()
@@ -135,9 +137,9 @@ export function servicesOf(config: AtcConfig, environment: string, role?: Servic
   return config.services.filter((s) => s.environments.includes(environment) && (!role || s.role === role));
 }
 
+/** Milliseconds of a configured duration (validated by the schema; anything else is bad input). */
 export function durationMs(d: string): number {
-  const m = /^(\d+)(ms|s|m|h|d)$/.exec(d);
-  if (!m) throw new BadInputError(`bad duration ${d}`);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
-  return Number(m[1]) * unit;
+  const ms = durationToMs(d);
+  if (Number.isNaN(ms)) throw new BadInputError(`bad duration ${d}`);
+  return ms;
 }

@@ -5,7 +5,8 @@
  */
 import { rmSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
-import type { BotHaltResult, BotResumeResult } from '../../src/runbooks/bot-halt/contract';
+import type { BotHaltResult } from '../../src/runbooks/bot-halt/contract';
+import type { BotResumeResult } from '../../src/runbooks/bot-resume/contract';
 import { progressQuery, type Progress } from '../../src/runbooks/shared/messages';
 import { atc, killService, killServices, serviceConfigFor, startService } from '../support/cli';
 import { rigState } from '../support/rig';

@@ -1,7 +1,7 @@
 /** A worker killed with SIGKILL in the middle of a running workflow, then restarted: the workflow completes. */
 import { Client, Connection } from '@temporalio/client';
 import { progressQuery } from '../../src/runbooks/shared/messages';
-import type { RigSmokeResult } from '../../src/runbooks/rig-smoke/workflow';
+import type { RigSmokeResult } from '../../src/runbooks/rig-smoke/contract';
 import { killService, killServices, serviceConfigFor, startService } from '../support/cli';
 import { rigState } from '../support/rig';
 

@@ -2,7 +2,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { findTemporalCli } from '../../src/client/rig/temporal';
-import type { RigSmokeResult } from '../../src/runbooks/rig-smoke/workflow';
+import type { RigSmokeResult } from '../../src/runbooks/rig-smoke/contract';
 import { atc } from '../support/cli';
 import { REPO_ROOT } from '../support/paths';
 import { rigState } from '../support/rig';

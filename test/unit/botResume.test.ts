@@ -1,7 +1,7 @@
 /** bot-resume on the real dev server: preflight refusals, the approval gate (validators, feed re-check, reject, timeout). */
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
-import type { BotResumeInput, BotResumeResult } from '../../src/runbooks/bot-halt/contract';
+import type { BotResumeInput, BotResumeResult } from '../../src/runbooks/bot-resume/contract';
 import { approveUpdate, rejectUpdate } from '../../src/runbooks/shared/messages';
 import { criticalAlert, fakeBotWorld } from '../support/fakeBotWorld';
 import { connectTestEnv, createTestWorker, maybeRecordHistory, type TemporalTestEnv } from '../support/temporal';

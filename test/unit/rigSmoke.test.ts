@@ -1,8 +1,8 @@
 /** rig-smoke with stubbed activities on the real dev server: aggregation, failure reporting, input validation. */
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { SmokeFinding } from '../../src/runbooks/rig-smoke/activities';
-import type { RigSmokeResult } from '../../src/runbooks/rig-smoke/workflow';
+import type { SmokeFinding } from '../../src/runbooks/rig-smoke/contract';
+import type { RigSmokeResult } from '../../src/runbooks/rig-smoke/contract';
 import { connectTestEnv, createTestWorker, maybeRecordHistory, type TemporalTestEnv } from '../support/temporal';
 
 let env: TemporalTestEnv;

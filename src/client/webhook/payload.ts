@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { environmentName } from '../../runbooks/shared/names';
+import { environmentName, isName } from '../../runbooks/shared/names';
 import { SEVERITIES, severityOf, worseSeverity, type AlertNotification, type IncidentAlert, type Severity } from '../../runbooks/incident/contract';
 
 const labelMap = z.record(z.string().min(1).max(1024), z.string().max(16_384));
@@ -57,7 +57,7 @@ export function incidentBaseId(groupKey: string, environment: string): string {
 }
 
 const validEnvironment = (v: string | undefined) => (v !== undefined && environmentName.safeParse(v).success ? v : undefined);
-const validService = (v: string | undefined) => (v !== undefined && /^[a-z][a-z0-9_-]{0,62}$/.test(v) ? v : undefined);
+const validService = (v: string | undefined) => (isName(v) ? v : undefined);
 
 export function splitByEnvironment(p: AlertmanagerPayload, defaultEnvironment: string, receivedAt: string): EnvironmentPart[] {
   const byEnv = new Map<string, IncidentAlert[]>();

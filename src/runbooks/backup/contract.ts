@@ -1,9 +1,8 @@
 /** Inputs of the backup, restore and restore-test runbooks (validated by the CLI and again inside the workflow). */
 import { z } from 'zod';
 import { BACKUP_ID } from '../../backupIds';
-import { actorName, environmentName } from '../shared/names';
+import { actorName, configDatabase, environmentName } from '../shared/names';
 
-export const configDatabase = z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, 'the name of a database in the config (databases:)');
 
 const utf8Bytes = (s: string) => encodeURIComponent(s).replace(/%[0-9A-F]{2}/g, 'x').length;
 /** Any PostgreSQL database name: quotes, spaces and a leading dash are fine (always quoted); at most 63 bytes, no NUL. */

@@ -2,11 +2,12 @@
 import { CancellationScope, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { RowCheck } from './activities/restore';
-import { failureText } from './workflow';
+import { failureText } from '../shared/failures';
+import { longRunning, persistent } from '../shared/profiles';
 import type { StepLog } from '../shared/steps';
 
-export const longAct = proxyActivities<Activities>({ startToCloseTimeout: '12h', heartbeatTimeout: '20s', retry: { maximumAttempts: 3, initialInterval: '2s' } });
-export const shortAct = proxyActivities<Activities>({ startToCloseTimeout: '2m', retry: { maximumAttempts: 5, initialInterval: '1s' } });
+export const longAct = proxyActivities<Activities>(longRunning);
+export const shortAct = proxyActivities<Activities>(persistent);
 
 export interface RestoreTarget {
   database: string; // config name: the server

@@ -6,8 +6,9 @@
  */
 import { ParentClosePolicy, startChild, workflowInfo } from '@temporalio/workflow';
 import type { RestoreTestDbResult, RestoreTestReport } from './activities/restoreTest';
-import { failureText } from './workflow';
+import { failureText } from '../shared/failures';
 import { restoreTestInput, type RestoreTestInput } from './contract';
+import { incident } from '../incident/workflow';
 import { setOutcome, StepLog, tagExecution, validateInput, workflowTimeMs } from '../shared/steps';
 import { dropDatabase, restoreInto, shortAct, verifyBackup } from './restoreSteps';
 
@@ -69,7 +70,7 @@ export async function restoreTest(raw: RestoreTestInput): Promise<RestoreTestRes
     const summary = failed.map((d) => `${d.database}: ${d.reason}`).join('\n').slice(0, 1900) || 'no database to test';
     await steps.step('notify on-call', () => shortAct.backupNotify({ severity: 'critical', title, text: summary, runbook: 'restore-test', workflowId, environment: input.environment }));
     report.incidentId = await steps.step('open incident', async () => {
-      const child = await startChild('incident', {
+      const child = await startChild(incident, {
         workflowId: `incident-${input.environment}-restore-test-${workflowId}`.slice(0, 200),
         args: [{ source: 'manual', environment: input.environment, severity: 'critical', title, summary }],
         parentClosePolicy: ParentClosePolicy.ABANDON,

@@ -8,7 +8,7 @@
  */
 import { ApplicationFailure, CancellationScope, isCancellation, workflowInfo } from '@temporalio/workflow';
 import type { RowCheck } from './activities/restore';
-import { failureText } from './workflow';
+import { failureText } from '../shared/failures';
 import { restoreInput, type RestoreInput } from './contract';
 import { setOutcome, StepLog, tagExecution, validateInput, workflowTimeMs } from '../shared/steps';
 import { ApprovalGate } from './restoreApproval';

@@ -10,21 +10,18 @@ import type { Activities } from '../activities';
 import type { BackupSummary } from './activities/backup';
 import { backupIdOf } from '../../backupIds';
 import { backupInput, type BackupInput } from './contract';
+import { failureText } from '../shared/failures';
+import { longRunning, persistent } from '../shared/profiles';
 import { setOutcome, StepLog, tagExecution, validateInput } from '../shared/steps';
 
-const long = proxyActivities<Activities>({ startToCloseTimeout: '12h', heartbeatTimeout: '20s', retry: { maximumAttempts: 3, initialInterval: '2s' } });
-const short = proxyActivities<Activities>({ startToCloseTimeout: '2m', retry: { maximumAttempts: 5, initialInterval: '1s' } });
+const long = proxyActivities<Activities>(longRunning);
+const short = proxyActivities<Activities>(persistent);
 
 export interface BackupResult extends BackupSummary {
   outcome: 'succeeded';
   environment: string;
   removedByRetention: string[];
   retentionError?: string;
-}
-
-export function failureText(err: unknown): string {
-  const e = err as { cause?: { message?: string }; message?: string };
-  return e?.cause?.message ?? e?.message ?? String(err);
 }
 
 export async function backup(raw: BackupInput): Promise<BackupResult> {

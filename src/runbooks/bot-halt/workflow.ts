@@ -5,27 +5,16 @@
  * stopped (first silencing its own TargetDown alert, which bot-resume expires) → notify (warning) with the path
  * taken. Compensation: none; if neither path makes the bot safe, notify critical and fail.
  */
-import { ActivityFailure, ApplicationFailure, proxyActivities, workflowInfo, type RetryPolicy } from '@temporalio/workflow';
+import { ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { badInput, failureText } from '../shared/failures';
+import { botContainer, botControl, waiting } from '../shared/profiles';
+import { setOutcome, StepLog, tagExecution, validateInput } from '../shared/steps';
 import type { BotWait, createBotActivities } from './activities';
 import { botHaltInput, type BotHaltInput, type BotHaltResult } from './contract';
-import { setOutcome, StepLog, tagExecution, validateInput } from '../shared/steps';
 
 type BotActivities = ReturnType<typeof createBotActivities>;
-const fast: RetryPolicy = { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '2s' };
-const act = proxyActivities<BotActivities>({ startToCloseTimeout: '10s', retry: { ...fast, maximumAttempts: 3 } });
-const haltAct = proxyActivities<BotActivities>({ startToCloseTimeout: '10s', retry: { ...fast, maximumAttempts: 2 } });
-const stopAct = proxyActivities<BotActivities>({ startToCloseTimeout: '30s', retry: { ...fast, maximumAttempts: 3 } });
-
-export function failureText(err: unknown): string {
-  if (err instanceof ActivityFailure && err.cause) return err.cause.message;
-  return err instanceof Error ? err.message : String(err);
-}
-
-function badInput(err: unknown): never {
-  const type = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause.type : undefined;
-  if (type === 'BadInputError') throw ApplicationFailure.nonRetryable(`invalid input: ${failureText(err)}`, 'BadInput');
-  throw err;
-}
+const act = proxyActivities<BotActivities>(botControl);
+const stopAct = proxyActivities<BotActivities>(botContainer);
 
 export async function botHalt(raw: BotHaltInput): Promise<BotHaltResult> {
   const input = validateInput(botHaltInput, raw);
@@ -74,7 +63,7 @@ async function silenceOwnTargetDown(steps: StepLog, environment: string, service
 /** Requests the halt (unless already halted) and reads the state back; `unconfirmed` says why it is not confirmed. */
 async function haltAndConfirm(steps: StepLog, service: string, reason: string, timeoutMs: number): Promise<{ result?: BotHaltResult; unconfirmed: string }> {
   steps.begin('request halt');
-  const request = await haltAct.requestBotHalt(service, reason).catch((err: unknown) => failureText(err));
+  const request = await act.requestBotHalt(service, reason).catch((err: unknown) => failureText(err));
   if (typeof request === 'string') {
     steps.end('request halt', 'failed', request);
     return { unconfirmed: `halt request failed: ${request}` };
@@ -96,10 +85,4 @@ async function haltAndConfirm(steps: StepLog, service: string, reason: string, t
   return { unconfirmed: `halt not confirmed within ${timeoutMs} ms: ${why}` };
 }
 
-function confirmAct(timeoutMs: number) {
-  return proxyActivities<BotActivities>({
-    startToCloseTimeout: timeoutMs + 15_000,
-    heartbeatTimeout: '3s',
-    retry: { ...fast, maximumAttempts: 3 },
-  });
-}
+const confirmAct = (timeoutMs: number) => proxyActivities<BotActivities>(waiting(timeoutMs));

@@ -1,5 +1,5 @@
 /** CLI entry of the bot-resume runbook: `atc run bot-resume --env live --service bot_live --as alice [--reason "..."]`. */
-import { botResumeInput, type BotResumeResult } from '../bot-halt/contract';
+import { botResumeInput, type BotResumeResult } from './contract';
 import { stamp, str, type RunbookEntry } from '../shared/cli';
 
 export const botResumeEntry: RunbookEntry = {

@@ -6,14 +6,16 @@
  * expire bot-halt's TargetDown silence → resume and verify newOrdersEnabled=true → notify. Compensation: none; nothing changes before the gates pass.
  */
 import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import { failureText } from '../bot-halt/workflow';
-import { botResumeInput, durationToMs, type BotResumeInput, type BotResumeResult } from '../bot-halt/contract';
+import { failureText } from '../shared/failures';
+import { quick, waiting } from '../shared/profiles';
+import { durationToMs } from '../shared/names';
+import { botResumeInput, type BotResumeInput, type BotResumeResult } from './contract';
 import { ApprovalGate, resumePreflight, type ResumeActivities } from './steps';
 import { setOutcome, StepLog, tagExecution, validateInput } from '../shared/steps';
 
 const READY_TIMEOUT_MS = 60_000;
-const act = proxyActivities<ResumeActivities>({ startToCloseTimeout: '15s', retry: { initialInterval: '200ms', maximumAttempts: 3 } });
-const slow = proxyActivities<ResumeActivities>({ startToCloseTimeout: READY_TIMEOUT_MS + 15_000, heartbeatTimeout: '5s', retry: { maximumAttempts: 2 } });
+const act = proxyActivities<ResumeActivities>(quick);
+const slow = proxyActivities<ResumeActivities>(waiting(READY_TIMEOUT_MS));
 
 export async function botResume(raw: BotResumeInput): Promise<BotResumeResult> {
   const input = validateInput(botResumeInput, raw);

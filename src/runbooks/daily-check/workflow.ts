@@ -4,19 +4,21 @@
  * fail-safe: feed FAIL or UNKNOWN and haltBotsOnFeedFailure → a `botHalt` child per bot (results and failures
  * recorded) → write the Markdown report → notify. No compensations: checks only read; halts are never undone.
  */
-import { ActivityFailure, ApplicationFailure, ChildWorkflowFailure, ParentClosePolicy, executeChild, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
+import { ParentClosePolicy, executeChild, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { SECTION_NAMES, worstStatus, type CheckSection, type CheckStatus, type SectionName } from './contract';
-import type { BotHaltInput, BotHaltResult } from '../bot-halt/contract';
+import type { BotHaltInput } from '../bot-halt/contract';
+import { botHalt } from '../bot-halt/workflow';
+import { badInput, failureText } from '../shared/failures';
+import { persistentLocal, quickLocal } from '../shared/profiles';
 import { setOutcome, StepLog, tagExecution, validateInput } from '../shared/steps';
+import { dailyCheckInput, SECTION_NAMES, worstStatus, type CheckSection, type CheckStatus, type DailyCheckInput, type DailyCheckReport, type DailyCheckResult, type FailSafe, type HaltedBot, type SectionName } from './contract';
 import { renderDailyCheckReport, summarizeDailyCheck } from './report';
-import { dailyCheckInput, type DailyCheckInput, type DailyCheckReport, type DailyCheckResult, type FailSafe, type HaltedBot } from './contract';
 
 // Local activities: every step is a short read (bounded by the integrations' 5 s timeouts) or a small write, so the
 // worker runs them in-process without a round trip through the server per step; results are still recorded in the
 // history (markers), and a worker that dies re-runs the unfinished ones (they are idempotent).
-const act = proxyLocalActivities<Activities>({ startToCloseTimeout: '30s', retry: { maximumAttempts: 3, initialInterval: '500ms' } });
-const report = proxyLocalActivities<Activities>({ startToCloseTimeout: '30s', retry: { maximumAttempts: 10, initialInterval: '1s' } });
+const act = proxyLocalActivities<Activities>(quickLocal);
+const report = proxyLocalActivities<Activities>(persistentLocal);
 
 export async function dailyCheck(raw: DailyCheckInput): Promise<DailyCheckResult> {
   const input = validateInput(dailyCheckInput, raw);
@@ -86,7 +88,7 @@ async function haltBots(steps: StepLog, environment: string, bots: string[], rea
       const args: [BotHaltInput] = [{ environment, service, reason: `daily check fail-safe: ${reason}`, requestedBy: requestedBy ?? 'daily-check' }];
       steps.begin(`halt ${service}`, workflowId);
       try {
-        const result = await executeChild<(i: BotHaltInput) => Promise<BotHaltResult>>('botHalt', { workflowId, args, parentClosePolicy: ParentClosePolicy.ABANDON });
+        const result = await executeChild(botHalt, { workflowId, args, parentClosePolicy: ParentClosePolicy.ABANDON });
         steps.end(`halt ${service}`, 'ok', `${result.path}: ${result.detail}`);
         return { service, workflowId, result };
       } catch (err) {
@@ -96,15 +98,4 @@ async function haltBots(steps: StepLog, environment: string, bots: string[], rea
       }
     }),
   );
-}
-
-function failureText(err: unknown): string {
-  if ((err instanceof ActivityFailure || err instanceof ChildWorkflowFailure) && err.cause) return err.cause.message;
-  return err instanceof Error ? err.message : String(err);
-}
-
-function badInput(err: unknown): never {
-  const cause = err instanceof ActivityFailure ? (err.cause as { type?: string } | undefined) : undefined;
-  if (cause?.type === 'BadInputError') throw ApplicationFailure.nonRetryable(`invalid input: ${failureText(err)}`, 'BadInput');
-  throw err;
 }

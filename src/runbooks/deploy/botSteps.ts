@@ -3,8 +3,10 @@
  * for open orders 0 (bounded); afterwards, on whichever container runs, new orders = previous state AND feed healthy.
  */
 import { executeChild } from '@temporalio/workflow';
+import { botHalt } from '../bot-halt/workflow';
 import type { DeployPlan } from './contract';
-import { failureText, feedActs, feedVerdict, quick, waitActs } from './runtime';
+import { feedActs, feedVerdict, quick, waitActs } from './runtime';
+import { failureText } from '../shared/failures';
 import type { DeployContext } from './runtime';
 
 /** Reads the bot's new-orders state, halts it through the botHalt child, waits for open orders 0. False: do not swap. */
@@ -15,10 +17,10 @@ export async function haltBot(ctx: DeployContext, plan: DeployPlan): Promise<boo
   try {
     ctx.result.bot.previousNewOrders = (await quick.deployBotState(req.service)).newOrdersEnabled;
     const why = `${req.runbook} of ${req.image}${req.reason ? `: ${req.reason}` : ''}`;
-    const halt = (await executeChild('botHalt', {
+    const halt = await executeChild(botHalt, {
       args: [{ environment: req.environment, service: req.service, reason: why, requestedBy: req.requestedBy }],
       workflowId: `${key.workflowId}-halt-${key.runId}`,
-    })) as { path: string; detail: string };
+    });
     ctx.result.bot.haltPath = halt.path;
     const drained = await waitActs(plan.openOrdersTimeoutMs).deployWaitOpenOrders({ service: req.service, timeoutMs: plan.openOrdersTimeoutMs });
     if (!drained.ok) throw new Error(`open orders did not reach 0: ${drained.detail}`);

@@ -7,7 +7,8 @@
  */
 import { sleep, workflowInfo } from '@temporalio/workflow';
 import type { DeploymentRecord, DeployPlan, GateResult } from './contract';
-import { dockerActs, failureText, quick, waitActs } from './runtime';
+import { dockerActs, quick, waitActs } from './runtime';
+import { failureText } from '../shared/failures';
 import { haltBot, restoreBotOrders } from './botSteps';
 import type { DeployContext } from './runtime';
 

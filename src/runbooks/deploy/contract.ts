@@ -4,14 +4,12 @@
  */
 import { defineSignal } from '@temporalio/workflow';
 import { z } from 'zod';
-import { actorName, environmentName } from '../shared/names';
+import { actorName, duration, environmentName, serviceName } from '../shared/names';
 
-export const deployServiceName = z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, 'a service name such as bot_paper');
 export const imageRef = z
   .string()
   .trim()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._/:@-]{0,254}$/, 'an image reference such as atc-sim:1.1.0 or sha256:<id>');
-const duration = z.string().regex(/^\d+(ms|s|m|h|d)$/, 'a duration such as 30s, 5m, 1h');
 
 /** Step boundaries, in order; `pauseAfterStep` may name any of them. */
 export const DEPLOY_STEPS = ['preflight', 'plan', 'approval', 'halt-bot', 'record-old', 'retire-old', 'start-new', 'verify', 'finish', 'rollback', 'bot-orders'] as const;
@@ -19,7 +17,7 @@ export type DeployStep = (typeof DEPLOY_STEPS)[number];
 
 const common = {
   environment: environmentName,
-  service: deployServiceName,
+  service: serviceName,
   dryRun: z.boolean().default(false),
   reason: z.string().trim().min(1).max(500).optional(),
   requestedBy: actorName.optional(),

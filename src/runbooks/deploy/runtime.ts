@@ -1,27 +1,26 @@
 /** What the deploy steps share: activity proxies with timeouts that fit each kind of step, and the deploy context. */
-import { ActivityFailure, ChildWorkflowFailure, proxyActivities, type RetryPolicy } from '@temporalio/workflow';
+import { proxyActivities } from '@temporalio/workflow';
 import type { CheckSection } from '../daily-check/contract';
+import { dockerChange, quick as quickOptions, waiting } from '../shared/profiles';
 import type { StepLog } from '../shared/steps';
 import type { DeployActivities } from './activities';
 import type { DeploymentKey, DeployResult, DeployStep, Refusal } from './contract';
 
-const retry: RetryPolicy = { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 5 };
-
 /** Reads and small writes. */
-export const quick = proxyActivities<DeployActivities>({ startToCloseTimeout: '30s', retry });
+export const quick = proxyActivities<DeployActivities>(quickOptions);
 
 /** Docker changes: a stop may take its grace period; retried longer (each step is idempotent). */
 export function dockerActs(stopTimeoutSeconds: number) {
-  return proxyActivities<DeployActivities>({ startToCloseTimeout: `${stopTimeoutSeconds + 60}s`, retry: { ...retry, maximumAttempts: 10 } });
+  return proxyActivities<DeployActivities>(dockerChange(stopTimeoutSeconds));
 }
 
 /** Waiters poll up to `timeoutMs` and heartbeat, so a killed worker's attempt is retried within seconds. */
 export function waitActs(timeoutMs: number) {
-  return proxyActivities<DeployActivities>({ startToCloseTimeout: timeoutMs + 30_000, heartbeatTimeout: '5s', retry: { ...retry, maximumAttempts: 3 } });
+  return proxyActivities<DeployActivities>(waiting(timeoutMs));
 }
 
 /** The daily check's feed section (OK/WARN = healthy): feed before bot. */
-export const feedActs = proxyActivities<{ checkFeed(environment: string): Promise<CheckSection> }>({ startToCloseTimeout: '60s', retry });
+export const feedActs = proxyActivities<{ checkFeed(environment: string): Promise<CheckSection> }>(quickOptions);
 
 export function feedVerdict(section: CheckSection): { healthy: boolean; detail: string } {
   const healthy = section.status === 'OK' || section.status === 'WARN';
@@ -30,13 +29,6 @@ export function feedVerdict(section: CheckSection): { healthy: boolean; detail: 
   return { healthy, detail: healthy ? `feed ${section.status}` : `feed ${section.status}: ${detail || 'no items'}` };
 }
 
-
-/** The message of the innermost cause (an activity's or child's own error, not "Activity task failed"). */
-export function failureText(err: unknown): string {
-  let e: unknown = err;
-  while ((e instanceof ActivityFailure || e instanceof ChildWorkflowFailure) && e.cause) e = e.cause;
-  return e instanceof Error ? e.message : String(e);
-}
 
 /** What the steps of a deploy share: the request, the step log, the result being built, the files' key, the pause hook. */
 

@@ -15,7 +15,8 @@ import { setOutcome, StepLog, tagExecution, validateInput } from '../shared/step
 import { installApproval, installPausePoints } from './approval';
 import { changeDeployment } from './change';
 import { deployInput, planSummary, rollbackInput, type DeployInput, type DeployOutcome, type DeployPlan, type DeployResult, type Refusal, type RollbackInput } from './contract';
-import { failureText, feedActs, feedVerdict, quick, type DeployContext, type DeployRequest } from './runtime';
+import { feedActs, feedVerdict, quick, type DeployContext, type DeployRequest } from './runtime';
+import { failureText } from '../shared/failures';
 
 export async function deploy(raw: DeployInput): Promise<DeployResult> {
   const input = validateInput(deployInput, raw);

@@ -4,7 +4,7 @@
  * "!=value", "=~regex" or "!~regex" (regexes anchored, as in Prometheus). The first matching rule wins.
  */
 import { z } from 'zod';
-import { duration } from '../../configSections';
+import { duration, environmentName } from '../shared/names';
 
 // halt-feed-bots: every bot fed by the alerting feed — the bots of each environment the feed serves (the alert's own,
 // and the others where haltBotsOnFeedFailure is on): one live feed serves paper and live alike. halt-env-bots: the
@@ -51,7 +51,7 @@ export const incidentsSchema = z
     escalationLevels: z.array(z.string().min(1)).min(1).default(['primary on-call', 'secondary on-call', 'engineering lead']),
     silenceOnAck: z.boolean().default(true),
     silenceDuration: duration.default('4h'), // the silence is expired again when the incident closes
-    defaultEnvironment: z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/).default('dev'), // for alerts without an environment label
+    defaultEnvironment: environmentName.default('dev'), // for alerts without an environment label
     restartVerifyTimeout: duration.default('30s'),
     waitForFirstAlert: duration.default('10m'), // a webhook-sourced incident started without any alert gives up after this
     continueAsNewAfterEvents: z.number().int().min(100).max(50_000).default(5_000),

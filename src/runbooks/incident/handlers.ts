@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { describeIssues } from '../shared/names';
 import { progressQuery, type Progress, type StepStatus } from '../shared/messages';
 import { ackInput, ackUpdate, alertsPayload, alertsSignal, incidentQuery, noteInput, noteUpdate, resolveInput, resolveUpdate, type AckResult } from './contract';
-import { failureMessage } from './playbook';
+import { failureText } from '../shared/failures';
 import { act, nowIso, type IncidentRuntime } from './runtime';
 import { applyNotification, describeChanges, firingCount, needsHumanResolve, toView, type IncidentState } from './state';
 
@@ -75,8 +75,8 @@ export function installHandlers(rt: IncidentRuntime): void {
           rt.record('silence', 'atc-ops', `Alertmanager silence ${r.silenceId} ${r.reused ? 'found' : 'created'} for {${what}}`);
           detail += `; silence ${r.silenceId}`;
         } catch (err) {
-          rt.record('info', 'atc-ops', `silence could not be created: ${failureMessage(err)}`);
-          detail += `; silence failed: ${failureMessage(err)}`;
+          rt.record('info', 'atc-ops', `silence could not be created: ${failureText(err)}`);
+          detail += `; silence failed: ${failureText(err)}`;
         }
       }
       return { actor: input.actor, at: s.ack.at, silenceId: s.silence?.id, detail };

@@ -4,28 +4,16 @@
  * by its read-back or a stopped container); a container restart happens once, then must be seen running; a failed
  * or unverified action escalates at once. Never resumes anything.
  */
-import { ActivityFailure, CancellationScope, ChildWorkflowFailure, ParentClosePolicy, condition, executeChild, proxyActivities } from '@temporalio/workflow';
+import { CancellationScope, ParentClosePolicy, condition, executeChild, proxyActivities } from '@temporalio/workflow';
+import { botHalt } from '../bot-halt/workflow';
+import { failureText } from '../shared/failures';
+import { waiting } from '../shared/profiles';
 import type { ContainerWait } from './activities';
 import type { PlannedAction } from './activities/playbookPlan';
 import type { ActionRecord } from './contract';
 import { act, local, nowIso, type IncidentActivities, type IncidentRuntime } from './runtime';
 
-/** The contract of the botHalt runbook, started by type name as a child workflow. */
-interface BotHaltResult {
-  service: string;
-  path: 'halted' | 'already-halted' | 'container-stopped';
-  confirmed: boolean;
-  detail: string;
-}
-
-export function failureMessage(err: unknown): string {
-  if ((err instanceof ActivityFailure || err instanceof ChildWorkflowFailure) && err.cause) return failureMessage(err.cause);
-  return err instanceof Error ? err.message : String(err);
-}
-
-function waitAct(timeoutMs: number) {
-  return proxyActivities<IncidentActivities>({ startToCloseTimeout: timeoutMs + 15_000, heartbeatTimeout: '5s', retry: { maximumAttempts: 3 } });
-}
+const waitAct = (timeoutMs: number) => proxyActivities<IncidentActivities>(waiting(timeoutMs));
 
 const hasUnplanned = (rt: IncidentRuntime) => rt.state.alerts.some((a) => a.status === 'firing' && !a.planned);
 
@@ -40,7 +28,7 @@ export async function playbookLoop(rt: IncidentRuntime): Promise<void> {
       const plan = await local
         .planIncidentActions(rt.state.environment, batch.map((a) => ({ fingerprint: a.fingerprint, labels: a.labels, summary: a.summary })))
         .catch((err: unknown) => {
-          rt.record('info', 'atc-ops', `playbook could not be planned: ${failureMessage(err)}`);
+          rt.record('info', 'atc-ops', `playbook could not be planned: ${failureText(err)}`);
           return [] as PlannedAction[];
         });
       const todo = plan.filter((p) => !rt.state.actions.some((a) => a.key === p.key));
@@ -65,7 +53,7 @@ async function runAction(rt: IncidentRuntime, p: PlannedAction): Promise<void> {
   try {
     [verified, detail] = await perform(rt, p);
   } catch (err) {
-    detail = failureMessage(err);
+    detail = failureText(err);
   }
   Object.assign(record, { status: verified ? 'verified' : 'failed', finishedAt: nowIso(), detail });
   rt.record('action', 'atc-ops', `${p.kind} ${p.target} ${verified ? 'verified' : 'FAILED'}: ${detail}`);
@@ -84,7 +72,7 @@ async function runAction(rt: IncidentRuntime, p: PlannedAction): Promise<void> {
 async function perform(rt: IncidentRuntime, p: PlannedAction): Promise<[boolean, string]> {
   if (p.kind === 'halt-bot') {
     // Out of reach of a cancellation of the incident: a halt that has begun finishes (fail-safe).
-    const r: BotHaltResult = await CancellationScope.nonCancellable(() => executeChild('botHalt', {
+    const r = await CancellationScope.nonCancellable(() => executeChild(botHalt, {
       workflowId: `${rt.id}-${p.key.startsWith('halt-bot-after-restart') ? 'rehalt' : 'halt'}-${p.target}`,
       args: [{ environment: p.environment ?? rt.state.environment, service: p.target, reason: `incident ${rt.id}: ${p.reason}`.slice(0, 500), requestedBy: 'atc-ops incident' }],
       parentClosePolicy: ParentClosePolicy.ABANDON, // a halt in progress finishes even if the incident is terminated

@@ -2,17 +2,15 @@
 import { condition, proxyActivities, proxyLocalActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { createIncidentActivities, IncidentSettings } from './activities';
 import { severityKey } from '../shared/messages';
+import { persistent, quickLocal } from '../shared/profiles';
 import type { Severity, TimelineKind } from './contract';
 import { addTimeline, type IncidentState } from './state';
 
 export type IncidentActivities = ReturnType<typeof createIncidentActivities>;
-export const act = proxyActivities<IncidentActivities>({
-  startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 10 },
-});
+export const act = proxyActivities<IncidentActivities>(persistent);
 
 /** Reading the config and planning are pure and fast: local activities (no round trip through the server). */
-export const local = proxyLocalActivities<IncidentActivities>({ startToCloseTimeout: '10s', retry: { maximumAttempts: 5 } });
+export const local = proxyLocalActivities<IncidentActivities>(quickLocal);
 
 export const nowIso = (): string => new Date().toISOString();
 

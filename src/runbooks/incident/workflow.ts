@@ -11,7 +11,8 @@ import type { IncidentSettings } from './activities';
 import { setOutcome, tagExecution, validateInput } from '../shared/steps';
 import { installHandlers } from './handlers';
 import { incidentInput, type IncidentInput, type IncidentResult } from './contract';
-import { failureMessage, playbookLoop } from './playbook';
+import { failureText } from '../shared/failures';
+import { playbookLoop } from './playbook';
 import { act, IncidentRuntime, local, nowIso } from './runtime';
 import { firingCount, needsHumanResolve, newIncidentState, toResult, toView, type IncidentState } from './state';
 
@@ -96,13 +97,13 @@ async function close(rt: IncidentRuntime, cancelled?: string): Promise<IncidentR
       s.silence.expiredAt = nowIso();
       rt.record('silence', 'atc-ops', `Alertmanager silence ${s.silence.id} expired`);
     } catch (err) {
-      rt.record('info', 'atc-ops', `silence ${s.silence.id} could not be expired: ${failureMessage(err)}`);
+      rt.record('info', 'atc-ops', `silence ${s.silence.id} could not be expired: ${failureText(err)}`);
     }
   }
   try {
     s.postmortemPath = await act.writePostmortem(toView(s));
   } catch (err) {
-    rt.record('info', 'atc-ops', `postmortem could not be written: ${failureMessage(err)}`);
+    rt.record('info', 'atc-ops', `postmortem could not be written: ${failureText(err)}`);
   }
   await rt.notify(`closed: ${s.title}`, `${by}. Postmortem: ${s.postmortemPath ?? 'not written'}`);
   await act.recordIncidentMetric('closed', s.environment, s.severity).catch(() => undefined);

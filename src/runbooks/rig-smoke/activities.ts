@@ -1,11 +1,7 @@
 /** Activities of the rig-smoke runbook: one read-only call into every integration. */
 import { BadInputError } from '../../errors';
 import type { ActivityDeps } from '../shared/deps';
-
-export interface SmokeFinding {
-  ok: boolean;
-  detail: string;
-}
+import type { SmokeFinding } from './contract';
 
 export function createSmokeActivities(deps: ActivityDeps) {
   return {

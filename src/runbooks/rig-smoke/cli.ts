@@ -1,6 +1,6 @@
 /** CLI entry of the rig-smoke runbook. */
-import { rigSmokeInput } from '../shared/names';
-import type { RigSmokeResult } from './workflow';
+import { rigSmokeInput } from './contract';
+import type { RigSmokeResult } from './contract';
 import { stamp, str, type RunbookEntry } from '../shared/cli';
 
 export const rigSmokeEntry: RunbookEntry = {

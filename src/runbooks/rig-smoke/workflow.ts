@@ -4,20 +4,14 @@
  * sleep before the next round. No compensations (nothing changes). Result ok only if every finding is ok:
  * an unreachable part is a failed finding, never a silent pass.
  */
-import { ActivityFailure, proxyActivities, sleep } from '@temporalio/workflow';
+import { proxyActivities, sleep } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { SmokeFinding } from './activities';
+import { failureText } from '../shared/failures';
+import { quick } from '../shared/profiles';
 import { setOutcome, StepLog, tagExecution, validateInput } from '../shared/steps';
-import { rigSmokeInput, type RigSmokeInput } from '../shared/names';
+import { rigSmokeInput, type RigSmokeInput, type RigSmokeResult, type SmokeFinding } from './contract';
 
-const act = proxyActivities<Activities>({ startToCloseTimeout: '20s', retry: { maximumAttempts: 3, initialInterval: '500ms' } });
-
-export interface RigSmokeResult {
-  ok: boolean;
-  environment: string;
-  rounds: number;
-  findings: (SmokeFinding & { check: string; round: number })[];
-}
+const act = proxyActivities<Activities>(quick);
 
 export async function rigSmoke(raw: RigSmokeInput): Promise<RigSmokeResult> {
   const input = validateInput(rigSmokeInput, raw);
@@ -51,7 +45,7 @@ async function runCheck(steps: StepLog, name: string, run: () => Promise<SmokeFi
     steps.end(name, f.ok ? 'ok' : 'failed', f.detail);
     return f;
   } catch (err) {
-    const detail = err instanceof ActivityFailure && err.cause ? err.cause.message : String(err);
+    const detail = failureText(err);
     steps.end(name, 'failed', detail);
     return { ok: false, detail };
   }

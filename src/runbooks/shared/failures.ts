@@ -1,5 +1,8 @@
-/** The one boundary where integration errors become Temporal failures (retryable or not). */
-import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+/**
+ * Failures, both sides of the activity boundary. Activity side: the one boundary where integration errors become
+ * Temporal failures (retryable or not). Workflow side: how a failure reads (failureText) and bad input (badInput).
+ */
+import { ActivityFailure, ApplicationFailure, CancelledFailure, ChildWorkflowFailure } from '@temporalio/common';
 import { AtcError, errorMessage, isConnectionError } from '../../errors';
 
 export function toActivityFailure(err: unknown): ApplicationFailure {
@@ -26,4 +29,21 @@ export function withFailureBoundary<T extends Record<string, (...args: never[]) 
     };
   }
   return wrapped as T;
+}
+
+/**
+ * Workflow side: the message of the innermost cause of a failure (an activity's or child's own error, not
+ * "Activity task failed"), the one way every runbook and the CLI read a failure.
+ */
+export function failureText(err: unknown): string {
+  let e: unknown = err;
+  while (e instanceof Error && e.cause instanceof Error && (e instanceof ActivityFailure || e instanceof ChildWorkflowFailure || e.name === 'WorkflowFailedError')) e = e.cause;
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Workflow side: an activity that refused its input (BadInputError) fails the workflow at once, non-retryably. */
+export function badInput(err: unknown): never {
+  const cause = err instanceof ActivityFailure ? err.cause : undefined;
+  if (cause instanceof ApplicationFailure && cause.type === 'BadInputError') throw ApplicationFailure.nonRetryable(`invalid input: ${failureText(err)}`, 'BadInput');
+  throw err;
 }
