@@ -1,6 +1,10 @@
 /** The bot-halt runbook's contract: its input (validated at the CLI and inside the workflow) and result. */
 import { z } from 'zod';
 import { actorName, environmentName, serviceName } from '../shared/names';
+import type { createBotActivities } from './activities';
+
+/** The bot control activities (resolve, halt, resume, the container, silences); bot-resume calls them too. */
+export type BotControlActivities = ReturnType<typeof createBotActivities>;
 
 export const botHaltInput = z
   .object({

@@ -9,10 +9,10 @@ import { ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/w
 import { badInput, failureText } from '../shared/failures';
 import { botContainer, botControl, waiting } from '../shared/profiles';
 import { setOutcome, StepLog, tagExecution, validateInput } from '../shared/steps';
-import type { BotWait, createBotActivities } from './activities';
-import { botHaltInput, type BotHaltInput, type BotHaltResult } from './contract';
+import type { BotWait } from './activities';
+import { botHaltInput, type BotControlActivities, type BotHaltInput, type BotHaltResult } from './contract';
 
-type BotActivities = ReturnType<typeof createBotActivities>;
+type BotActivities = BotControlActivities;
 const act = proxyActivities<BotActivities>(botControl);
 const stopAct = proxyActivities<BotActivities>(botContainer);
 

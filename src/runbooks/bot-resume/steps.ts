@@ -1,15 +1,14 @@
 /** The preflight of bot-resume (feed healthy now, no open critical alert, no running critical incident) and its approval gate. */
 import { ApplicationFailure, condition, proxyActivities, setHandler } from '@temporalio/workflow';
-import type { createBotActivities } from '../bot-halt/activities';
-import type { CheckSection } from '../daily-check/contract';
+import type { BotControlActivities } from '../bot-halt/contract';
+import type { CheckSection, FeedCheckActivities } from '../daily-check/contract';
 import { failureText } from '../shared/failures';
 import { quick } from '../shared/profiles';
 import type { ResumeRule } from './contract';
 import type { StepLog } from '../shared/steps';
 import { approveUpdate, rejectUpdate, type ApprovalInput } from '../shared/messages';
 
-/** checkFeed is the daily check's feed section (src/activities/checks). */
-export type ResumeActivities = ReturnType<typeof createBotActivities> & { checkFeed(environment: string): Promise<CheckSection> };
+export type ResumeActivities = BotControlActivities & FeedCheckActivities;
 const act = proxyActivities<ResumeActivities>(quick);
 
 export interface Refusal {

@@ -32,6 +32,11 @@ export interface CheckSection {
 const rank: Record<CheckStatus, number> = { OK: 0, WARN: 1, UNKNOWN: 2, FAIL: 3 };
 
 /** The worst status; FAIL outranks UNKNOWN, UNKNOWN outranks WARN; an empty list is UNKNOWN (never OK). */
+/** The feed section alone: bot-resume and deploy use it as their feed-before-bot rule (OK/WARN = healthy). */
+export interface FeedCheckActivities {
+  checkFeed(environment: string): Promise<CheckSection>;
+}
+
 export function worstStatus(statuses: CheckStatus[]): CheckStatus {
   if (statuses.length === 0) return 'UNKNOWN';
   return statuses.reduce((a, b) => (rank[b] > rank[a] ? b : a), 'OK' as CheckStatus);

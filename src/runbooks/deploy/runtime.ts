@@ -1,6 +1,6 @@
 /** What the deploy steps share: activity proxies with timeouts that fit each kind of step, and the deploy context. */
 import { proxyActivities } from '@temporalio/workflow';
-import type { CheckSection } from '../daily-check/contract';
+import type { CheckSection, FeedCheckActivities } from '../daily-check/contract';
 import { dockerChange, quick as quickOptions, waiting } from '../shared/profiles';
 import type { StepLog } from '../shared/steps';
 import type { DeployActivities } from './activities';
@@ -20,7 +20,7 @@ export function waitActs(timeoutMs: number) {
 }
 
 /** The daily check's feed section (OK/WARN = healthy): feed before bot. */
-export const feedActs = proxyActivities<{ checkFeed(environment: string): Promise<CheckSection> }>(quickOptions);
+export const feedActs = proxyActivities<FeedCheckActivities>(quickOptions);
 
 export function feedVerdict(section: CheckSection): { healthy: boolean; detail: string } {
   const healthy = section.status === 'OK' || section.status === 'WARN';
