@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './runbooks/activities';
-import type { AtcConfig } from './config';
+import { readSecret, type AtcConfig } from './config';
 import { createAlertmanagerClient } from './integrations/alertmanager';
 import { createBotControl } from './integrations/botControl';
 import { createDockerRuntime } from './integrations/docker';
@@ -21,9 +21,9 @@ export function createDeps(config: AtcConfig): ActivityDeps {
     containers: createDockerRuntime(config.docker.socketPath),
     metrics: createPrometheusClient(config.prometheus.url),
     alerts: createAlertmanagerClient(config.alertmanager.url),
-    sql: createSqlDatabases(config.databases),
+    sql: createSqlDatabases(config.databases, readSecret),
     bots: createBotControl(),
-    notifier: createNotifier(config.notify.channels),
+    notifier: createNotifier(config.notify.channels, readSecret),
     running: createRunningWork(config),
   };
 }

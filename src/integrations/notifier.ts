@@ -1,8 +1,7 @@
 /** Notifications to on-call: log, a JSONL file, or a webhook (Slack-like). */
 import { appendFile, mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
-import type { ChannelConfig } from '../config';
-import { readSecret } from '../config';
+import type { ChannelConfig, SecretRef } from '../config';
 import { TransientError, errorMessage } from '../errors';
 import { fetchOk, jsonInit } from './http';
 
@@ -39,7 +38,10 @@ export function channelName(channel: ChannelConfig, index: number): string {
   }
 }
 
-async function deliver(channel: ChannelConfig, name: string, line: string, record: object, log: (line: string) => void): Promise<void> {
+/** Reads a secret's value when it is needed (the composition root passes the config's reader; a rotated file is seen). */
+export type SecretReader = (ref: SecretRef | undefined) => string | undefined;
+
+async function deliver(channel: ChannelConfig, name: string, line: string, record: object, log: (line: string) => void, secret: SecretReader): Promise<void> {
   switch (channel.type) {
     case 'log':
       log(line);
@@ -49,7 +51,7 @@ async function deliver(channel: ChannelConfig, name: string, line: string, recor
       await appendFile(channel.path, `${line}\n`, 'utf8');
       return;
     case 'webhook': {
-      const token = readSecret(channel.token);
+      const token = secret(channel.token);
       const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
       await fetchOk(channel.url, jsonInit('POST', record, headers), WEBHOOK_TIMEOUT_MS, name);
       return;
@@ -61,13 +63,13 @@ async function deliver(channel: ChannelConfig, name: string, line: string, recor
  * Sends every notification to every channel. One failing channel does not stop the others; afterwards a
  * TransientError names the failed channels so an activity retries (log/file writes are cheap to repeat).
  */
-export function createNotifier(channels: ChannelConfig[], log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Notifier {
+export function createNotifier(channels: ChannelConfig[], secret: SecretReader, log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Notifier {
   return {
     async notify(n) {
       const record = { ts: new Date().toISOString(), ...n };
       const line = JSON.stringify(record);
       const results = await Promise.allSettled(
-        channels.map((channel, i) => deliver(channel, channelName(channel, i), line, record, log)),
+        channels.map((channel, i) => deliver(channel, channelName(channel, i), line, record, log, secret)),
       );
       const failures = results.flatMap((r, i) => {
         if (r.status === 'fulfilled') return [];

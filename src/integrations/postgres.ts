@@ -1,7 +1,7 @@
 /** PostgreSQL through pg: one pool per configured database (TimescaleDB is PostgreSQL plus an extension). */
 import { DatabaseError, Pool } from 'pg';
 import type { DatabaseConfig } from '../config';
-import { readSecret } from '../config';
+import type { SecretReader } from './notifier';
 import { BadInputError, PermanentError, TransientError, UnreachableError, errorMessage, isConnectionError } from '../errors';
 
 export interface SqlRows<T = Record<string, unknown>> {
@@ -38,7 +38,7 @@ export function toSqlError(err: unknown, where: string): Error {
   return new PermanentError(`${where}: ${message}`);
 }
 
-export function createSqlDatabases(dbs: Record<string, DatabaseConfig>): SqlDatabases {
+export function createSqlDatabases(dbs: Record<string, DatabaseConfig>, secret: SecretReader): SqlDatabases {
   const pools = new Map<string, Pool>();
 
   function describe(name: string): string {
@@ -56,7 +56,7 @@ export function createSqlDatabases(dbs: Record<string, DatabaseConfig>): SqlData
     }
     let password: string | undefined;
     try {
-      password = readSecret(config.password);
+      password = secret(config.password);
     } catch (err) {
       throw new PermanentError(`${describe(name)}: cannot read its password (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
     }

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { readSecret } from '../../src/config';
 import { BadInputError, PermanentError, TransientError, UnreachableError } from '../../src/errors';
 import { createBotControl } from '../../src/integrations/botControl';
 import { createNotifier } from '../../src/integrations/notifier';
@@ -87,7 +88,7 @@ describe('notifier', () => {
     const file = path.join(dir, 'nested', 'deeper', 'notify.jsonl');
     writeFileSync(path.join(dir, 'token'), 'hook-secret\n');
     const logged: string[] = [];
-    const notifier = createNotifier([{ type: 'file', path: file }, { type: 'log' }, { type: 'webhook', url: `${botUrl}/hook`, token: { file: path.join(dir, 'token') } }], (l) => logged.push(l));
+    const notifier = createNotifier([{ type: 'file', path: file }, { type: 'log' }, { type: 'webhook', url: `${botUrl}/hook`, token: { file: path.join(dir, 'token') } }], readSecret, (l) => logged.push(l));
     await notifier.notify(n);
     await notifier.notify({ ...n, severity: 'info', title: 'Feed back' });
     const lines = readFileSync(file, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -103,7 +104,7 @@ describe('notifier', () => {
       { type: 'webhook', url: `http://127.0.0.1:${closedPort}/secret-path` },
       { type: 'file', path: file },
       { type: 'webhook', url: `${botUrl}/hook`, token: { file: path.join(dir, 'token') } },
-    ]);
+    ], readSecret);
     const err = (await notifier.notify(n).catch((e: unknown) => e)) as Error;
     hookStatus = 200;
     expect(err).toBeInstanceOf(TransientError);
