@@ -5,7 +5,8 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
-import { createActivities, type ActivityDeps } from './runbooks/activities';
+import { createActivities } from './runbooks/activities';
+import type { ActivityDeps } from './runbooks/shared/deps';
 import { readSecret, type AtcConfig } from './config';
 import { createAlertmanagerClient } from './integrations/alertmanager';
 import { createBotControl } from './integrations/botControl';

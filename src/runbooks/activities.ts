@@ -1,4 +1,4 @@
-/** createActivities(deps): every runbook's activities, behind one failure boundary. */
+/** The worker's activities aggregator: createActivities(deps) merges every runbook's activities behind one failure boundary. */
 import type { ActivityDeps } from './shared/deps';
 import { createBackupRestoreActivities } from './backup/activities';
 import { createBotActivities } from './bot-halt/activities';
@@ -20,4 +20,3 @@ export function createActivities(deps: ActivityDeps) {
 }
 
 export type Activities = ReturnType<typeof createActivities>;
-export type { ActivityDeps } from './shared/deps';
