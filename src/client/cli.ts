@@ -1,98 +1,78 @@
 /**
  * The `atc` command line. Exit codes: 0 ok, 1 runbook failed, 2 bad input, 3 infrastructure unreachable.
  * Every verb validates its input before it touches anything; --json on every read verb.
+ * Each verb declares its own flags (commands/*.ts; a runbook's `atc run` flags in its cli.ts): argv is parsed with
+ * those of its verb only, and the usage text is made from them (usage.ts).
  */
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { configPath, loadConfig, type AtcConfig } from '../config';
 import { AtcError, BadInputError, errorMessage } from '../errors';
+import { str, type FlagSpecs, type Flags } from '../runbooks/shared/cli';
+import { backupsVerb } from './commands/backups';
+import { deploymentsVerb } from './commands/deployments';
+import { incidentVerbs } from './commands/incidents';
+import { listVerb, showVerb } from './commands/inspect';
+import { rigVerb, simVerb } from './commands/rig';
+import { approveVerb, cancelVerb, rejectVerb, runVerb } from './commands/runbooks';
+import { schedulesVerb } from './commands/schedules';
+import { serveVerb, upVerb } from './commands/serve';
+import type { Ctx, Verb } from './context';
 import { readRigState } from './rig/state';
+import { RUNBOOKS } from './runbookCatalogue';
 import { isTemporalUnavailable } from './temporalClient';
+import { flagText, fullUsage, usageLine, verbFlags, verbUsage, type NamedRunbook } from './usage';
 
-export interface Ctx {
-  flags: Record<string, string | boolean | undefined>;
-  positionals: string[];
-  config(): AtcConfig;
-  out(text: string): void;
-  err(text: string): void;
-}
-type Handler = (ctx: Ctx) => Promise<number>;
+export const VERBS: readonly Verb[] = [
+  ...[rigVerb, simVerb, serveVerb, upVerb, runVerb, listVerb, showVerb, approveVerb, rejectVerb, cancelVerb],
+  ...[schedulesVerb, deploymentsVerb, ...incidentVerbs, backupsVerb],
+];
+export const NAMED_RUNBOOKS: readonly NamedRunbook[] = Object.entries(RUNBOOKS).map(([name, entry]) => ({ name, entry }));
 
-const OPTIONS = {
-  config: { type: 'string' },
-  json: { type: 'boolean' },
-  follow: { type: 'boolean' },
-  detach: { type: 'boolean' },
-  env: { type: 'string' },
-  only: { type: 'string' },
-  service: { type: 'string' },
-  as: { type: 'string' },
-  comment: { type: 'string' },
-  reason: { type: 'string' },
-  input: { type: 'string' },
-  id: { type: 'string' },
-  runbook: { type: 'string' },
-  open: { type: 'boolean' },
-  limit: { type: 'string' },
-  text: { type: 'string' },
-  summary: { type: 'string' },
-  severity: { type: 'string' },
-  title: { type: 'string' },
-  image: { type: 'string' },
-  to: { type: 'string' },
-  'dry-run': { type: 'boolean' },
-  database: { type: 'string' },
-  backup: { type: 'string' },
-  target: { type: 'string' },
-  overwrite: { type: 'boolean' },
-  'no-service': { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+/** What the command line asks for: a text to print (help, or no verb at all) or a verb to run with its flags. */
+export type CommandLine =
+  | { kind: 'usage'; text: string; code: 0 | 2 }
+  | { kind: 'verb'; verb: Verb; runbook?: NamedRunbook; flags: Flags; positionals: string[] };
 
-export const USAGE = `usage: atc <verb> [options]
-  rig up|down|status [--no-service] [--json]   the local rig (Temporal, PostgreSQL, dockerd, Prometheus, Alertmanager, simulators)
-  sim fault <target> <kind> | sim clear [<target>] | sim state [<target>] [--json]
-  serve [--config F]                         worker + HTTP server (/healthz, /metrics, webhooks)
-  up [--config F]                            Temporal dev server + worker + HTTP server in one process tree
-  run <runbook> [--env E] [--input JSON] [--id ID] [--follow] [--detach] [--json]
-  list [--runbook R] [--env E] [--open] [--limit N] [--json]
-  show <id> [--json]
-  approve <id> --as <who> [--comment C] | reject <id> --as <who> [--comment C]
-  cancel <id>
-  schedules apply|list [--json]              Temporal Schedules from the config (daily check per environment, ...)
-  run daily-check --env E [--only S1,S2] [--as who]   the on-call check (--only: re-check some of system,feed,bots,drift,alerts)
-  run deploy --env E --service S --image REF [--dry-run] [--reason R] [--as who] | run rollback --env E --service S [--to REF]
-  deployments [--service S] [--env E] [--limit N] [--json]   the deployment history
-  incidents [--open] [--env E] [--limit N] [--json] | incident open --env E --severity S --title T [--summary S] [--as who]
-  ack <id> --as <who> [--comment C] | note <id> --as <who> --text T | resolve <id> --as <who> --summary S
-  run backup --env E --database D | run restore --env E --database D --backup <id|latest> --target DB [--overwrite] [--as who]
-  run restore-test [--env E] [--database D1,D2] | backups [--database D] [--json]   the backup catalogue
-  run bot-halt --env E --service S --reason R [--as who] | run bot-resume --env E --service S --as who [--reason R]
-runbooks: rig-smoke, daily-check, bot-halt, bot-resume, incident, deploy, rollback, backup, restore, restore-test
-global: --config F (default: $ATC_CONFIG, else the rig's config, else the embedded default)`;
+const parseOptions = (flags: FlagSpecs): NonNullable<ParseArgsConfig['options']> =>
+  Object.fromEntries(Object.entries(flags).map(([name, f]) => [name, f.short ? { type: f.type, short: f.short } : { type: f.type }]));
 
-async function loadVerbs(): Promise<Record<string, Handler>> {
-  const [{ rigCommand, simCommand }, { serveCommand, upCommand }, runbooks, inspect] = await Promise.all([
-    import('./commands/rig'),
-    import('./commands/serve'),
-    import('./commands/runbooks'),
-    import('./commands/inspect'),
-  ]);
-  return {
-    rig: rigCommand,
-    sim: simCommand,
-    serve: serveCommand,
-    up: upCommand,
-    run: runbooks.runCommand,
-    list: inspect.listCommand,
-    show: inspect.showCommand,
-    approve: (c) => runbooks.decideCommand(c, 'approve'),
-    reject: (c) => runbooks.decideCommand(c, 'reject'),
-    cancel: runbooks.cancelCommand,
-    schedules: (c) => import('./commands/schedules').then((m) => m.schedulesCommand(c)),
-    deployments: (c) => import('./commands/deployments').then((m) => m.deploymentsCommand(c)),
-    backups: (c) => import('./commands/backups').then((m) => m.backupsCommand(c)),
-    ...(await import('./commands/incidents')).incidentVerbs,
-  };
+/** Every flag any verb or runbook declares: only to find the verb (and the runbook) wherever the flags stand. */
+const ANY_FLAG: FlagSpecs = Object.assign({}, ...VERBS.map((v) => verbFlags(v)), ...NAMED_RUNBOOKS.map((r) => r.entry.flags)) as FlagSpecs;
+
+/**
+ * Parses argv with the flags of its verb only (for `run`, the verb's and the chosen runbook's): a flag the verb does
+ * not take, a required flag missing, an unknown verb or runbook is bad input (exit 2) with the verb's usage.
+ */
+export function parseCommandLine(argv: string[]): CommandLine {
+  const scan = parseArgs({ args: argv, options: parseOptions(ANY_FLAG), allowPositionals: true, strict: false });
+  const [name, runbookName] = scan.positionals;
+  const full = fullUsage(VERBS, NAMED_RUNBOOKS);
+  if (!name) return { kind: 'usage', text: full, code: scan.values.help === true ? 0 : 2 };
+  const verb = VERBS.find((v) => v.name === name);
+  if (!verb) throw new BadInputError(`unknown verb "${name}"\n${full}`);
+  const runbooks = `runbooks: ${NAMED_RUNBOOKS.map((r) => r.name).join(', ')}`;
+  const runbook = verb === runVerb && runbookName !== undefined ? NAMED_RUNBOOKS.find((r) => r.name === runbookName) : undefined;
+  if (verb === runVerb && runbookName !== undefined && !runbook) throw new BadInputError(`unknown runbook "${runbookName}"; ${runbooks}\n${verbUsage(verb, NAMED_RUNBOOKS)}`);
+  const usage = verbUsage(verb, NAMED_RUNBOOKS, runbook);
+  if (scan.values.help === true) return { kind: 'usage', text: usage, code: 0 };
+  if (verb === runVerb && !runbook) throw new BadInputError(`${usageLine(verb)}; ${runbooks}`);
+  const label = runbook ? `${verb.name} ${runbook.name}` : verb.name;
+  const flags = verbFlags(verb, runbook);
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: parseOptions(flags), allowPositionals: true, strict: true });
+  } catch (err) {
+    const text = String((err as { message?: unknown }).message ?? err); // node's own TypeError: not this realm's under jest
+    const unknown = /Unknown option '([^']+)'/.exec(text);
+    if (unknown) throw new BadInputError(`${label} does not take ${unknown[1]} (${unknown[0]})\n${usage}`);
+    throw new BadInputError(`${label}: ${text}\n${usage}`);
+  }
+  const values = parsed.values as Flags;
+  // --input stands for the runbook's flags: then none of them is required
+  const mustHave = { ...(values.input === undefined ? runbook?.entry.flags : {}), ...verb.flags };
+  const missing = Object.entries(mustHave).filter(([n, f]) => f.required && values[n] === undefined);
+  if (missing.length) throw new BadInputError(`${label} needs ${missing.map(([n, f]) => flagText(n, f)).join(', ')}\n${usage}`);
+  return { kind: 'verb', verb, runbook, flags: values, positionals: parsed.positionals.slice(1) };
 }
 
 export function exitCodeOf(err: unknown): number {
@@ -101,32 +81,30 @@ export function exitCodeOf(err: unknown): number {
   return 1;
 }
 
-export async function main(argv: string[], io = { out: (t: string) => process.stdout.write(`${t}\n`), err: (t: string) => process.stderr.write(`${t}\n`) }): Promise<number> {
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+const processIo: CliIo = { out: (t) => void process.stdout.write(`${t}\n`), err: (t) => void process.stderr.write(`${t}\n`) };
+
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   try {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-    } catch (err) {
-      throw new BadInputError(`${errorMessage(err)}\n${USAGE}`);
+    const line = parseCommandLine(argv);
+    if (line.kind === 'usage') {
+      io.out(line.text);
+      return line.code;
     }
-    const [verb, ...positionals] = parsed.positionals;
-    if (!verb || parsed.values.help) {
-      io.out(USAGE);
-      return verb || parsed.values.help ? 0 : 2;
-    }
-    const verbs = await loadVerbs();
-    const handler = verbs[verb];
-    if (!handler) throw new BadInputError(`unknown verb "${verb}"\n${USAGE}`);
     let cached: AtcConfig | undefined;
-    const explicit = parsed.values.config;
+    const explicit = str(line.flags.config);
     const ctx: Ctx = {
-      flags: parsed.values,
-      positionals,
+      flags: line.flags,
+      positionals: line.positionals,
       config: () => (cached ??= loadConfig(configPath(explicit) ?? readRigState()?.configPath)),
       out: io.out,
       err: io.err,
+      usage: () => usageLine(line.verb, line.runbook),
     };
-    return await handler(ctx);
+    return await line.verb.run(ctx);
   } catch (err) {
     io.err(`atc: ${errorMessage(err)}`);
     return exitCodeOf(err);

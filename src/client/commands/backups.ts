@@ -2,10 +2,10 @@
 import { backupsDir } from '../../runbooks/backup/config';
 import { BadInputError } from '../../errors';
 import { createBackupStore } from '../../integrations/backupStore';
-import type { Ctx } from '../cli';
+import type { Ctx, Verb } from '../context';
 
-export async function backupsCommand(ctx: Ctx): Promise<number> {
-  if (ctx.positionals.length) throw new BadInputError(`unexpected arguments: ${ctx.positionals.join(' ')}\nusage: atc backups [--database D] [--json]`);
+async function backupsCommand(ctx: Ctx): Promise<number> {
+  if (ctx.positionals.length) throw new BadInputError(`unexpected arguments: ${ctx.positionals.join(' ')}\n${ctx.usage()}`);
   const config = ctx.config();
   const database = typeof ctx.flags.database === 'string' ? ctx.flags.database : undefined;
   if (database && !(database in config.databases)) throw new BadInputError(`unknown database ${database} (configured: ${Object.keys(config.databases).join(', ') || 'none'})`);
@@ -37,3 +37,11 @@ export async function backupsCommand(ctx: Ctx): Promise<number> {
   for (const i of incomplete) ctx.out(`(not in the catalogue) ${i.id}: ${i.reason}`);
   return 0;
 }
+
+export const backupsVerb: Verb = {
+  name: 'backups',
+  summary: 'the backup catalogue, newest first',
+  flags: { database: { type: 'string', value: 'D', help: 'only the backups of this database' } },
+  json: true,
+  run: backupsCommand,
+};

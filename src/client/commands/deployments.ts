@@ -1,9 +1,9 @@
 /** `atc deployments [--service S] [--env E] [--limit N] [--json]`: the deployment history, newest first. */
 import { readHistory } from '../../runbooks/deploy/activities/history';
 import { BadInputError } from '../../errors';
-import type { Ctx } from '../cli';
+import type { Ctx, Verb } from '../context';
 
-export async function deploymentsCommand(ctx: Ctx): Promise<number> {
+async function deploymentsCommand(ctx: Ctx): Promise<number> {
   if (ctx.positionals.length) throw new BadInputError(`unexpected arguments: ${ctx.positionals.join(' ')}`);
   const limit = Number(ctx.flags.limit ?? 50);
   if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new BadInputError('--limit must be a whole number from 1 to 10000');
@@ -23,3 +23,15 @@ export async function deploymentsCommand(ctx: Ctx): Promise<number> {
   }
   return 0;
 }
+
+export const deploymentsVerb: Verb = {
+  name: 'deployments',
+  summary: 'the deployment history, newest first',
+  flags: {
+    service: { type: 'string', value: 'S', help: 'only this service' },
+    env: { type: 'string', value: 'E', help: 'only this environment' },
+    limit: { type: 'string', value: 'N', help: 'at most N rows (default: 50)' },
+  },
+  json: true,
+  run: deploymentsCommand,
+};

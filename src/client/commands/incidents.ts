@@ -5,7 +5,7 @@ import { BadInputError, errorMessage } from '../../errors';
 import { describeIssues } from '../../runbooks/shared/names';
 import { ackUpdate, incidentInput, incidentQuery, noteUpdate, resolveUpdate } from '../../runbooks/incident/contract';
 import { environmentKey, runbookKey, serviceKey, severityKey } from '../../runbooks/shared/messages';
-import type { Ctx } from '../cli';
+import type { Ctx, Verb } from '../context';
 import { incidentEntry } from '../../runbooks/incident/cli';
 import { connectClient } from '../temporalClient';
 
@@ -26,7 +26,7 @@ export interface IncidentRow {
 }
 
 async function incidentsCommand(ctx: Ctx): Promise<number> {
-  if (ctx.positionals.length) throw new BadInputError('usage: atc incidents [--open] [--env E] [--limit N] [--json]');
+  if (ctx.positionals.length) throw new BadInputError(ctx.usage());
   const limit = Number(ctx.flags.limit ?? 50);
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new BadInputError('--limit must be a whole number from 1 to 1000');
   const client = await connectClient(ctx.config());
@@ -61,7 +61,7 @@ async function incidentsCommand(ctx: Ctx): Promise<number> {
 
 async function openCommand(ctx: Ctx): Promise<number> {
   const [sub, ...rest] = ctx.positionals;
-  if (sub !== 'open' || rest.length) throw new BadInputError('usage: atc incident open --env E --severity critical|warning|info --title T [--summary S] [--as who]');
+  if (sub !== 'open' || rest.length) throw new BadInputError(ctx.usage());
   const parsed = incidentInput.safeParse(incidentEntry.fromFlags(ctx.flags));
   if (!parsed.success) throw new BadInputError(`invalid incident: ${describeIssues(parsed.error)}`);
   const input = parsed.data;
@@ -85,10 +85,10 @@ async function openCommand(ctx: Ctx): Promise<number> {
 }
 
 /** Runs one update; a validator's refusal or a closed/unknown incident is bad input (exit 2). */
-async function update<T>(ctx: Ctx, usage: string, run: (client: Client, id: string, actor: string) => Promise<T>): Promise<T> {
+async function update<T>(ctx: Ctx, run: (client: Client, id: string, actor: string) => Promise<T>): Promise<T> {
   const [id, ...rest] = ctx.positionals;
   const actor = str(ctx.flags.as);
-  if (!id || rest.length || !actor) throw new BadInputError(`usage: ${usage}`);
+  if (!id || rest.length || !actor) throw new BadInputError(ctx.usage());
   const client = await connectClient(ctx.config());
   try {
     return await run(client, id, actor);
@@ -101,31 +101,56 @@ async function update<T>(ctx: Ctx, usage: string, run: (client: Client, id: stri
 
 async function ackCommand(ctx: Ctx): Promise<number> {
   const comment = str(ctx.flags.comment) || undefined;
-  const r = await update(ctx, 'atc ack <id> --as <who> [--comment C]', (c, id, actor) => c.workflow.getHandle(id).executeUpdate(ackUpdate, { args: [{ actor, comment }] }));
+  const r = await update(ctx, (c, id, actor) => c.workflow.getHandle(id).executeUpdate(ackUpdate, { args: [{ actor, comment }] }));
   ctx.out(ctx.flags.json ? JSON.stringify(r) : `acknowledged ${ctx.positionals[0]} as ${r.actor}: ${r.detail}`);
   return 0;
 }
 
 async function noteCommand(ctx: Ctx): Promise<number> {
   const text = str(ctx.flags.text);
-  if (!text) throw new BadInputError('usage: atc note <id> --as <who> --text T');
-  await update(ctx, 'atc note <id> --as <who> --text T', (c, id, actor) => c.workflow.getHandle(id).executeUpdate(noteUpdate, { args: [{ actor, text }] }));
+  if (!text) throw new BadInputError(ctx.usage());
+  await update(ctx, (c, id, actor) => c.workflow.getHandle(id).executeUpdate(noteUpdate, { args: [{ actor, text }] }));
   ctx.out(`note recorded on ${ctx.positionals[0]}`);
   return 0;
 }
 
 async function resolveCommand(ctx: Ctx): Promise<number> {
   const summary = str(ctx.flags.summary);
-  if (!summary) throw new BadInputError('usage: atc resolve <id> --as <who> --summary S');
-  const r = await update(ctx, 'atc resolve <id> --as <who> --summary S', (c, id, actor) => c.workflow.getHandle(id).executeUpdate(resolveUpdate, { args: [{ actor, summary }] }));
+  if (!summary) throw new BadInputError(ctx.usage());
+  const r = await update(ctx, (c, id, actor) => c.workflow.getHandle(id).executeUpdate(resolveUpdate, { args: [{ actor, summary }] }));
   ctx.out(ctx.flags.json ? JSON.stringify(r) : `resolution of ${ctx.positionals[0]} recorded by ${r.actor}; it closes ${r.closesWhen === 'now' ? 'now' : `when ${r.closesWhen}`}`);
   return 0;
 }
 
-export const incidentVerbs: Record<string, (ctx: Ctx) => Promise<number>> = {
-  incidents: incidentsCommand,
-  incident: openCommand,
-  ack: ackCommand,
-  note: noteCommand,
-  resolve: resolveCommand,
-};
+const actorFlag = { type: 'string', value: '<who>', required: true, help: 'who you are' } as const;
+export const incidentVerbs: Verb[] = [
+  {
+    name: 'incidents',
+    summary: 'incidents, newest first (open ones with their ack and firing alerts)',
+    flags: {
+      open: { type: 'boolean', help: 'only the open ones' },
+      env: { type: 'string', value: 'E', help: 'only this environment' },
+      limit: { type: 'string', value: 'N', help: 'at most N rows (default: 50)' },
+    },
+    json: true,
+    run: incidentsCommand,
+  },
+  { name: 'incident', args: 'open', summary: 'opens a manual incident', flags: incidentEntry.flags, json: true, run: openCommand },
+  {
+    name: 'ack',
+    args: '<id>',
+    summary: 'acknowledges an incident: stops escalation, silences its group in Alertmanager',
+    flags: { as: actorFlag, comment: { type: 'string', value: 'C', help: 'a comment on the timeline' } },
+    json: true,
+    run: ackCommand,
+  },
+  { name: 'note', args: '<id>', summary: "a note on an incident's timeline", flags: { as: actorFlag, text: { type: 'string', value: 'T', required: true, help: 'the note' } }, run: noteCommand },
+  {
+    name: 'resolve',
+    args: '<id>',
+    summary: 'resolves an incident with a summary (it closes once its alerts are resolved)',
+    flags: { as: actorFlag, summary: { type: 'string', value: 'S', required: true, help: 'what happened' } },
+    json: true,
+    run: resolveCommand,
+  },
+];

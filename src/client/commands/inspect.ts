@@ -2,7 +2,7 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { BadInputError, errorMessage } from '../../errors';
 import { environmentKey, progressQuery, runbookKey, type Progress } from '../../runbooks/shared/messages';
-import type { Ctx } from '../cli';
+import type { Ctx, Verb } from '../context';
 import { runbookOfType } from '../runbookCatalogue';
 import { connectClient } from '../temporalClient';
 
@@ -24,7 +24,7 @@ export function failureText(err: WorkflowFailedError): string {
   return cause?.cause?.message ?? cause?.message ?? err.message;
 }
 
-export async function listCommand(ctx: Ctx): Promise<number> {
+async function listCommand(ctx: Ctx): Promise<number> {
   const config = ctx.config();
   const client = await connectClient(config);
   const clauses: string[] = [];
@@ -51,9 +51,9 @@ export async function listCommand(ctx: Ctx): Promise<number> {
   return 0;
 }
 
-export async function showCommand(ctx: Ctx): Promise<number> {
+async function showCommand(ctx: Ctx): Promise<number> {
   const [id] = ctx.positionals;
-  if (!id || ctx.positionals.length > 1) throw new BadInputError('usage: atc show <workflow-id> [--json]');
+  if (!id || ctx.positionals.length > 1) throw new BadInputError(ctx.usage());
   const client = await connectClient(ctx.config());
   const handle = client.workflow.getHandle(id);
   const d = await handle.describe().catch((err: unknown) => {
@@ -76,3 +76,24 @@ export async function showCommand(ctx: Ctx): Promise<number> {
   if (failure) ctx.out(`failed: ${failure}`);
   return 0;
 }
+
+export const listVerb: Verb = {
+  name: 'list',
+  summary: 'runbook executions, newest first',
+  flags: {
+    runbook: { type: 'string', value: 'R', help: 'only this runbook' },
+    env: { type: 'string', value: 'E', help: 'only this environment' },
+    open: { type: 'boolean', help: 'only the running ones' },
+    limit: { type: 'string', value: 'N', help: 'at most N rows (default: 20)' },
+  },
+  json: true,
+  run: listCommand,
+};
+export const showVerb: Verb = {
+  name: 'show',
+  args: '<workflow-id>',
+  summary: 'one execution: its steps, its result rendered, or why it failed',
+  flags: {},
+  json: true,
+  run: showCommand,
+};

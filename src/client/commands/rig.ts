@@ -1,11 +1,11 @@
 /** `atc rig up|down|status` and `atc sim fault|clear|state`. */
 import { BadInputError } from '../../errors';
-import type { Ctx } from '../cli';
+import type { Ctx, Verb } from '../context';
 import { rigDown, rigStatus, rigUp } from '../rig/rig';
 import { clearFaults, injectFault, simState } from '../rig/sims';
 import { readRigState, type SimTarget } from '../rig/state';
 
-export async function rigCommand(ctx: Ctx): Promise<number> {
+async function rigCommand(ctx: Ctx): Promise<number> {
   const [action, ...rest] = ctx.positionals;
   if (rest.length) throw new BadInputError(`unexpected arguments: ${rest.join(' ')}`);
   const log = ctx.flags.json ? () => undefined : ctx.out;
@@ -34,8 +34,17 @@ export async function rigCommand(ctx: Ctx): Promise<number> {
     }
     return s.up ? 0 : 3;
   }
-  throw new BadInputError('usage: atc rig up|down|status [--no-service] [--json]');
+  throw new BadInputError(ctx.usage());
 }
+
+export const rigVerb: Verb = {
+  name: 'rig',
+  args: 'up|down|status',
+  summary: 'the local rig (Temporal, PostgreSQL, dockerd, Prometheus, Alertmanager, simulators)',
+  flags: { 'no-service': { type: 'boolean', help: 'rig up without the atc-ops service' } },
+  json: true,
+  run: rigCommand,
+};
 
 function simTargets(name?: string): SimTarget[] {
   const state = readRigState();
@@ -46,18 +55,18 @@ function simTargets(name?: string): SimTarget[] {
   return [target];
 }
 
-export async function simCommand(ctx: Ctx): Promise<number> {
+async function simCommand(ctx: Ctx): Promise<number> {
   const [action, target, kind, ...rest] = ctx.positionals;
   if (rest.length) throw new BadInputError(`unexpected arguments: ${rest.join(' ')}`);
   if (action === 'fault') {
-    if (!target || !kind) throw new BadInputError('usage: atc sim fault <target> <kind>');
+    if (!target || !kind) throw new BadInputError(ctx.usage());
     const [t] = simTargets(target);
     await injectFault(t!, kind);
     ctx.out(`${t!.service}: fault ${kind} injected`);
     return 0;
   }
   if (action === 'clear' || action === 'state') {
-    if (kind) throw new BadInputError(`usage: atc sim ${action} [<target>]`);
+    if (kind) throw new BadInputError(ctx.usage());
     const targets = simTargets(target);
     if (action === 'clear') {
       await Promise.all(targets.map((t) => clearFaults(t)));
@@ -68,5 +77,14 @@ export async function simCommand(ctx: Ctx): Promise<number> {
     ctx.out(JSON.stringify(states, null, ctx.flags.json ? 0 : 2));
     return 0;
   }
-  throw new BadInputError('usage: atc sim fault <target> <kind> | sim clear [<target>] | sim state [<target>]');
+  throw new BadInputError(ctx.usage());
 }
+
+export const simVerb: Verb = {
+  name: 'sim',
+  args: 'fault <target> <kind> | clear [<target>] | state [<target>]',
+  summary: "the simulators' faults: inject one, clear them, read their state",
+  flags: {},
+  json: true,
+  run: simCommand,
+};

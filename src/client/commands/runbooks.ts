@@ -4,7 +4,7 @@ import { TypedSearchAttributes } from '@temporalio/common';
 import { BadInputError } from '../../errors';
 import { describeIssues } from '../../runbooks/shared/names';
 import { approveUpdate, environmentKey, progressQuery, rejectUpdate, runbookKey, serviceKey } from '../../runbooks/shared/messages';
-import type { Ctx } from '../cli';
+import type { Ctx, Verb } from '../context';
 import { RUNBOOKS } from '../runbookCatalogue';
 import { failureText, renderProgress } from './inspect';
 import { configProblems } from '../../runbooks/shared/cli';
@@ -34,10 +34,10 @@ async function followUntilDone(handle: WorkflowHandle, out: (t: string) => void)
   }
 }
 
-export async function runCommand(ctx: Ctx): Promise<number> {
+async function runCommand(ctx: Ctx): Promise<number> {
   const [name, ...rest] = ctx.positionals;
   const entry = name ? RUNBOOKS[name] : undefined;
-  if (!name || !entry) throw new BadInputError(`usage: atc run <runbook>; runbooks: ${Object.keys(RUNBOOKS).join(', ')}`);
+  if (!name || !entry) throw new BadInputError(`${ctx.usage()}; runbooks: ${Object.keys(RUNBOOKS).join(', ')}`);
   if (rest.length) throw new BadInputError(`unexpected arguments: ${rest.join(' ')}`);
   const raw = typeof ctx.flags.input === 'string' ? parseJsonInput(ctx.flags.input) : entry.fromFlags(ctx.flags);
   const parsed = entry.input.safeParse(raw);
@@ -79,10 +79,10 @@ async function alreadyRunning(ctx: Ctx, client: Client, name: string, workflowId
   return 1;
 }
 
-export async function decideCommand(ctx: Ctx, decision: 'approve' | 'reject'): Promise<number> {
+async function decideCommand(ctx: Ctx, decision: 'approve' | 'reject'): Promise<number> {
   const [id] = ctx.positionals;
   const actor = typeof ctx.flags.as === 'string' ? ctx.flags.as.trim() : '';
-  if (!id || !actor || ctx.positionals.length > 1) throw new BadInputError(`usage: atc ${decision} <workflow-id> --as <who> [--comment C]`);
+  if (!id || !actor || ctx.positionals.length > 1) throw new BadInputError(ctx.usage());
   const client: Client = await connectClient(ctx.config());
   const comment = typeof ctx.flags.comment === 'string' ? ctx.flags.comment : undefined;
   try {
@@ -95,11 +95,39 @@ export async function decideCommand(ctx: Ctx, decision: 'approve' | 'reject'): P
   return 0;
 }
 
-export async function cancelCommand(ctx: Ctx): Promise<number> {
+async function cancelCommand(ctx: Ctx): Promise<number> {
   const [id] = ctx.positionals;
-  if (!id || ctx.positionals.length > 1) throw new BadInputError('usage: atc cancel <workflow-id>');
+  if (!id || ctx.positionals.length > 1) throw new BadInputError(ctx.usage());
   const client = await connectClient(ctx.config());
   await client.workflow.getHandle(id).cancel();
   ctx.out(`cancellation requested for ${id}`);
   return 0;
 }
+
+export const runVerb: Verb = {
+  name: 'run',
+  args: '<runbook>',
+  summary: "starts a runbook and waits for its result; each runbook's own flags: atc run <runbook> --help",
+  flags: {
+    input: { type: 'string', value: 'JSON', help: "the runbook's whole input as a JSON object, instead of its flags" },
+    id: { type: 'string', value: 'ID', help: 'the workflow id (default: one made from the input and the time)' },
+    follow: { type: 'boolean', help: 'print each step as it happens' },
+    detach: { type: 'boolean', help: 'only start it; print the workflow id' },
+  },
+  json: true,
+  run: runCommand,
+};
+
+const decisionFlags = {
+  as: { type: 'string', value: '<who>', required: true, help: 'who decides (an approver of the environment, not the requester)' },
+  comment: { type: 'string', value: 'C', help: 'why' },
+} as const;
+export const approveVerb: Verb = {
+  name: 'approve',
+  args: '<workflow-id>',
+  summary: 'approves a runbook waiting for a person (deploy or bot-resume in live, restore over a protected database)',
+  flags: decisionFlags,
+  run: (ctx) => decideCommand(ctx, 'approve'),
+};
+export const rejectVerb: Verb = { ...approveVerb, name: 'reject', summary: 'rejects a runbook waiting for a person', run: (ctx) => decideCommand(ctx, 'reject') };
+export const cancelVerb: Verb = { name: 'cancel', args: '<workflow-id>', summary: 'requests the cancellation of an execution', flags: {}, run: cancelCommand };

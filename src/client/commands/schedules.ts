@@ -1,15 +1,13 @@
 /** `atc schedules apply|list [--json]`: Temporal Schedules from the config (see src/client/schedules). */
 import { BadInputError } from '../../errors';
-import type { Ctx } from '../cli';
+import type { Ctx, Verb } from '../context';
 import { applySchedules } from '../schedules/apply';
 import { listSchedules } from '../schedules/list';
 import { connectClient } from '../temporalClient';
 
-const USAGE = 'usage: atc schedules apply|list [--json]';
-
-export async function schedulesCommand(ctx: Ctx): Promise<number> {
+async function schedulesCommand(ctx: Ctx): Promise<number> {
   const [action, ...rest] = ctx.positionals;
-  if (rest.length || (action !== 'apply' && action !== 'list')) throw new BadInputError(USAGE);
+  if (rest.length || (action !== 'apply' && action !== 'list')) throw new BadInputError(ctx.usage());
   const config = ctx.config();
   const client = await connectClient(config);
   try {
@@ -36,3 +34,12 @@ export async function schedulesCommand(ctx: Ctx): Promise<number> {
     await client.connection.close();
   }
 }
+
+export const schedulesVerb: Verb = {
+  name: 'schedules',
+  args: 'apply|list',
+  summary: 'Temporal Schedules from the config (daily check per environment, restore-test, …): apply them, list them',
+  flags: {},
+  json: true,
+  run: schedulesCommand,
+};

@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import type { AtcConfig } from '../../config';
 import { installRuntime, sdkMetricsUrl, startWorker } from '../../worker';
-import type { Ctx } from '../cli';
+import type { Ctx, Verb } from '../context';
 import { freePort, stopPid } from '../rig/processes';
 import { REPO_ROOT } from '../rig/rig';
 import { atcHome } from '../rig/state';
@@ -49,11 +49,11 @@ export async function serve(config: AtcConfig, say: (t: string) => void, onStop?
   return 0;
 }
 
-export async function serveCommand(ctx: Ctx): Promise<number> {
+async function serveCommand(ctx: Ctx): Promise<number> {
   return serve(ctx.config(), ctx.err);
 }
 
-export async function upCommand(ctx: Ctx): Promise<number> {
+async function upCommand(ctx: Ctx): Promise<number> {
   const base = ctx.config();
   const [port, uiPort] = [await freePort(), await freePort()];
   const dir = path.join(atcHome(), 'up');
@@ -69,3 +69,6 @@ export async function upCommand(ctx: Ctx): Promise<number> {
   const config = { ...base, temporal: { ...base.temporal, address, uiUrl: `http://127.0.0.1:${uiPort}` } };
   return serve(config, ctx.err, async () => void (await stopPid(pid)));
 }
+
+export const serveVerb: Verb = { name: 'serve', summary: 'worker + HTTP server (/healthz, /metrics, webhooks)', flags: {}, run: serveCommand };
+export const upVerb: Verb = { name: 'up', summary: 'a Temporal dev server of its own + worker + HTTP server, one process tree', flags: {}, run: upCommand };

@@ -17,6 +17,12 @@ const whoami = () => {
 };
 
 export const backupEntry: RunbookEntry = {
+  summary: 'pg_dump of one configured database into the catalogue, checked, then retention',
+  flags: {
+    env: { type: 'string', value: 'E', help: 'the environment (default: dev)' },
+    database: { type: 'string', value: 'D', required: true, help: 'a key under `databases:` in the config' },
+    as: { type: 'string', value: 'who', help: 'who asks' },
+  },
   workflowType: 'backup',
   input: backupInput,
   fromFlags: (f) => ({ environment: str(f.env) ?? 'dev', database: str(f.database), requestedBy: str(f.as) }),
@@ -34,6 +40,15 @@ export const backupEntry: RunbookEntry = {
 };
 
 export const restoreEntry: RunbookEntry = {
+  summary: 'a backup into a target database, checked row by row (two approvers over a protected database)',
+  flags: {
+    env: { type: 'string', value: 'E', help: 'the environment (default: dev)' },
+    database: { type: 'string', value: 'D', required: true, help: 'whose backups, and which server' },
+    backup: { type: 'string', value: '<id|latest>', help: 'the backup (default: latest)' },
+    target: { type: 'string', value: 'DB', required: true, help: 'the database to restore into' },
+    overwrite: { type: 'boolean', help: 'replace the target if it exists' },
+    as: { type: 'string', value: 'who', help: 'who asks (default: the OS user)' },
+  },
   workflowType: 'restore',
   input: restoreInput,
   fromFlags: (f) => ({
@@ -58,6 +73,12 @@ export const restoreEntry: RunbookEntry = {
 };
 
 export const restoreTestEntry: RunbookEntry = {
+  summary: 'restores the latest backups into scratch databases and counts the rows (the monthly Schedule)',
+  flags: {
+    env: { type: 'string', value: 'E', help: 'the environment (default: dev)' },
+    database: { type: 'string', value: 'D1,D2', help: 'the databases (default: every configured database)' },
+    as: { type: 'string', value: 'who', help: 'who asks' },
+  },
   workflowType: 'restoreTest',
   input: restoreTestInput,
   fromFlags: (f) => ({ environment: str(f.env) ?? 'dev', databases: str(f.database)?.split(',').map((s) => s.trim()).filter(Boolean), requestedBy: str(f.as) }),

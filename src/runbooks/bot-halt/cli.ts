@@ -3,6 +3,13 @@ import { botHaltInput, type BotHaltResult } from './contract';
 import { stamp, str, type RunbookEntry } from '../shared/cli';
 
 export const botHaltEntry: RunbookEntry = {
+  summary: "stops a bot's new orders, verified (its container is stopped if the halt is not confirmed)",
+  flags: {
+    env: { type: 'string', value: 'E', required: true, help: 'the environment' },
+    service: { type: 'string', value: 'S', required: true, help: 'the bot' },
+    reason: { type: 'string', value: 'R', required: true, help: 'why (in the notification)' },
+    as: { type: 'string', value: 'who', help: 'who asks' },
+  },
   workflowType: 'botHalt',
   input: botHaltInput,
   fromFlags: (f) => ({ environment: str(f.env), service: str(f.service), reason: str(f.reason), requestedBy: str(f.as) }),

@@ -3,6 +3,13 @@ import { botResumeInput, type BotResumeResult } from './contract';
 import { stamp, str, type RunbookEntry } from '../shared/cli';
 
 export const botResumeEntry: RunbookEntry = {
+  summary: 'lets a halted bot place orders again once the preflight passes (and another approver agrees where required)',
+  flags: {
+    env: { type: 'string', value: 'E', required: true, help: 'the environment' },
+    service: { type: 'string', value: 'S', required: true, help: 'the bot' },
+    as: { type: 'string', value: 'who', required: true, help: 'who asks (an approver must be someone else)' },
+    reason: { type: 'string', value: 'R', help: 'why' },
+  },
   workflowType: 'botResume',
   input: botResumeInput,
   fromFlags: (f) => ({ environment: str(f.env), service: str(f.service), requestedBy: str(f.as), reason: str(f.reason) }),

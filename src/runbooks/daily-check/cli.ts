@@ -4,6 +4,12 @@ import { dailyCheckFailed, dailyCheckInput, type DailyCheckResult } from './cont
 import { stamp, str, type RunbookEntry } from '../shared/cli';
 
 export const dailyCheckEntry: RunbookEntry = {
+  summary: 'the on-call check: system, feed, bots, drift, alerts; a Markdown report',
+  flags: {
+    env: { type: 'string', value: 'E', required: true, help: 'the environment to check' },
+    only: { type: 'string', value: 'S1,S2', help: 're-check some of system,feed,bots,drift,alerts (default: all five)' },
+    as: { type: 'string', value: 'who', help: 'who asks' },
+  },
   workflowType: 'dailyCheck',
   input: dailyCheckInput,
   // --env is required: no silent default. --only feed,system re-checks some sections (absent: all five).

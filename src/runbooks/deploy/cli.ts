@@ -7,7 +7,17 @@
 import { userInfo } from 'node:os';
 import { deployInput, rollbackInput, type DeployResult } from './contract';
 import { planSummary } from './contract';
-import { str, type Flags, type RunbookEntry } from '../shared/cli';
+import { str, type Flags, type FlagSpecs, type RunbookEntry } from '../shared/cli';
+
+const commonFlags: FlagSpecs = {
+  env: { type: 'string', value: 'E', required: true, help: 'the environment' },
+  service: { type: 'string', value: 'S', required: true, help: 'the service' },
+};
+const moreFlags: FlagSpecs = {
+  'dry-run': { type: 'boolean', help: 'plan only: check the rules and print the plan, change nothing' },
+  reason: { type: 'string', value: 'R', help: 'why (in the history and the notification)' },
+  as: { type: 'string', value: 'who', help: 'who asks (default: the OS user)' },
+};
 
 const requester = (f: Flags) => str(f.as) ?? userInfo().username;
 const common = (f: Flags) => ({ environment: str(f.env), service: str(f.service), dryRun: f['dry-run'] === true, reason: str(f.reason), requestedBy: requester(f) });
@@ -30,5 +40,19 @@ const shared = {
   render: (r: unknown) => renderDeployResult(r as DeployResult),
 };
 
-export const deployEntry: RunbookEntry = { workflowType: 'deploy', input: deployInput, fromFlags: (f) => ({ ...common(f), image: str(f.image) }), ...shared };
-export const rollbackEntry: RunbookEntry = { workflowType: 'rollback', input: rollbackInput, fromFlags: (f) => ({ ...common(f), to: str(f.to) }), ...shared };
+export const deployEntry: RunbookEntry = {
+  summary: "replaces a service's container with one from another image (gates, approval in live, rollback on failure)",
+  flags: { ...commonFlags, image: { type: 'string', value: 'REF', required: true, help: 'the image to run' }, ...moreFlags },
+  workflowType: 'deploy',
+  input: deployInput,
+  fromFlags: (f) => ({ ...common(f), image: str(f.image) }),
+  ...shared,
+};
+export const rollbackEntry: RunbookEntry = {
+  summary: 'a deploy of the image the service ran before (from the deployment history), or of --to',
+  flags: { ...commonFlags, to: { type: 'string', value: 'REF', help: 'the image to go back to (default: the one before)' }, ...moreFlags },
+  workflowType: 'rollback',
+  input: rollbackInput,
+  fromFlags: (f) => ({ ...common(f), to: str(f.to) }),
+  ...shared,
+};

@@ -3,6 +3,14 @@ import { incidentInput, type IncidentResult } from './contract';
 import { stamp, str, type RunbookEntry } from '../shared/cli';
 
 export const incidentEntry: RunbookEntry = {
+  summary: 'opens a manual incident (as `atc incident open`)',
+  flags: {
+    env: { type: 'string', value: 'E', required: true, help: 'the environment' },
+    severity: { type: 'string', value: 'critical|warning|info', required: true, help: 'how bad' },
+    title: { type: 'string', value: 'T', required: true, help: 'one line' },
+    summary: { type: 'string', value: 'S', help: 'more detail' },
+    as: { type: 'string', value: 'who', help: 'who opens it' },
+  },
   workflowType: 'incident',
   input: incidentInput,
   fromFlags: (f) => ({ source: 'manual', environment: str(f.env), severity: str(f.severity), title: str(f.title), summary: str(f.summary), requestedBy: str(f.as) }),

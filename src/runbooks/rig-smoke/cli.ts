@@ -4,6 +4,11 @@ import type { RigSmokeResult } from './contract';
 import { stamp, str, type RunbookEntry } from '../shared/cli';
 
 export const rigSmokeEntry: RunbookEntry = {
+  summary: 'proves every part of the rig answers (containers, Prometheus, Alertmanager, PostgreSQL, bots)',
+  flags: {
+    env: { type: 'string', value: 'E', help: 'the environment (default: paper)' },
+    as: { type: 'string', value: 'who', help: 'who asks' },
+  },
   workflowType: 'rigSmoke',
   input: rigSmokeInput,
   fromFlags: (f) => ({ environment: str(f.env) ?? 'paper', requestedBy: str(f.as) }),

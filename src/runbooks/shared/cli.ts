@@ -4,7 +4,19 @@ import type { AtcConfig } from '../../config';
 
 export type Flags = Record<string, string | boolean | undefined>;
 
+/** One flag a verb or a runbook takes; the parser and the usage text (`atc … --help`) are made from these. */
+export interface FlagSpec {
+  type: 'string' | 'boolean';
+  help: string;
+  value?: string; // a string flag's value in the usage text: `--env E`, `--as <who>`
+  required?: boolean;
+  short?: string;
+}
+export type FlagSpecs = Readonly<Record<string, FlagSpec>>;
+
 export interface RunbookEntry {
+  summary: string; // one line for the usage text
+  flags: FlagSpecs; // every flag fromFlags reads; `atc run <runbook>` refuses any other
   workflowType: string;
   input: z.ZodType;
   fromFlags(flags: Flags): Record<string, unknown>;
