@@ -27,7 +27,8 @@ test('rig status: every part up, with the versions of the real parts used by the
 test('rig up is ready only once Prometheus has scraped every target; a target not up is named', async () => {
   const url = `http://127.0.0.1:${rigState().ports.prometheus}`;
   const jobs = rigScrapeJobs(rigState());
-  expect(jobsNotScraped(await activeTargets(url), jobs)).toEqual([]); // `rig up` returned, so every target was scraped
+  await expect(waitTargetsScraped(url, jobs, 30_000)).resolves.toBeUndefined(); // a test before may have restarted one
+  expect(jobsNotScraped(await activeTargets(url), ['prometheus'])).toEqual([]);
   expect(jobsNotScraped([], ['prometheus'])).toEqual(['prometheus (no active target)']); // an empty list is not ready
   const never = { job: 'bot_x', instance: '127.0.0.1:1', health: 'unknown', lastScrape: '0001-01-01T00:00:00Z', lastError: '' };
   expect(jobsNotScraped([never], ['bot_x'])).toEqual(['bot_x 127.0.0.1:1 (unknown)']);
