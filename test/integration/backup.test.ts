@@ -20,7 +20,8 @@ import type { WorkerHandle } from '../../src/worker';
 import { atc } from '../support/cli';
 import { rigConfig, rigState } from '../support/rig';
 import { connectTestEnv, type TemporalTestEnv } from '../support/temporal';
-import { createDb, databasesLike, dbEntry, dropDb, inProcessWorker, pgPassword, sleep, tableChecksums, withPg, writeTestConfig, type TestSetup } from './support/backupRig';
+import { createDb, databasesLike, dbEntry, dropDb, inProcessWorker, pgPassword, tableChecksums, withPg, writeTestConfig, type TestSetup } from './support/backupRig';
+import { waitFor } from '../support/waitFor';
 
 const WEIRD = `we"ird 'db`;
 const DASH = '-dash db';
@@ -162,7 +163,7 @@ test('a flipped byte, a truncated dump, a missing manifest → restore refuses w
 });
 
 async function waitingForApproval(h: WorkflowHandle): Promise<void> {
-  for (let i = 0; i < 100 && !(await h.query(progressQuery).catch(() => undefined))?.waitingFor; i++) await sleep(100);
+  await waitFor('waiting for an approval', async () => (await h.query(progressQuery)).waitingFor, { timeoutMs: 10_000 });
 }
 async function updateRefusal(p: Promise<unknown>): Promise<string> {
   const err = await p.then(() => undefined, (e: unknown) => e);
@@ -244,11 +245,7 @@ test('restore-test from its Schedule (`atc schedules apply`, triggered now) on t
     expect(applied.find((a) => a.scheduleId === 'restore-test')?.schedule).toMatchObject({ cron: '0 3 1 * *', workflowType: 'restoreTest' });
     const schedule = env.client.schedule.getHandle('restore-test');
     await schedule.trigger();
-    let workflowId: string | undefined;
-    for (let i = 0; i < 100 && !workflowId; i++) {
-      workflowId = (await schedule.describe()).info.recentActions.at(-1)?.action.workflow.workflowId;
-      if (!workflowId) await sleep(200);
-    }
+    const workflowId = await waitFor('the scheduled restore test', async () => (await schedule.describe()).info.recentActions.at(-1)?.action.workflow.workflowId, { timeoutMs: 20_000 });
     const result = (await env.client.workflow.getHandle(workflowId!).result()) as RestoreTestResult;
     expect(result.ok).toBe(true);
     expect(result.databases.map((d) => [d.database, d.ok, d.dropped, made.includes(d.backupId!)])).toEqual(Object.keys(rig.databases).sort().map((d) => [d, true, true, true]));
@@ -259,11 +256,10 @@ test('restore-test from its Schedule (`atc schedules apply`, triggered now) on t
       const m = new RegExp(`^atc_restore_test_last_success_timestamp_seconds\\{database="${database}"\\} ([0-9.e+]+)$`, 'm').exec(metrics);
       expect(Number(m?.[1])).toBeGreaterThanOrEqual(startedAt);
     }
-    let scraped: { metric: Record<string, string>; value: [number, string] }[] = [];
-    for (let i = 0; i < 60 && scraped.filter((s) => Number(s.value[1]) >= startedAt).length < 2; i++) {
-      scraped = await promQuery('atc_restore_test_last_success_timestamp_seconds{job="atc_ops"}');
-      await sleep(500);
-    }
+    const scraped = await waitFor('both databases scraped', async () => {
+      const s = await promQuery('atc_restore_test_last_success_timestamp_seconds{job="atc_ops"}');
+      return s.filter((x) => Number(x.value[1]) >= startedAt).length >= 2 && s;
+    }, { timeoutMs: 30_000 });
     expect(scraped.filter((s) => Number(s.value[1]) >= startedAt).map((s) => s.metric.database).sort()).toEqual(Object.keys(rig.databases).sort());
     expect(await promQuery('time() - max by (database) (atc_restore_test_last_success_timestamp_seconds) > 35 * 86400')).toEqual([]);
     // The same threshold, evaluated 36 days from now, selects every database (what RestoreTestStale would fire on).

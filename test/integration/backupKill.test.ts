@@ -12,7 +12,8 @@ import { createBackupStore } from '../../src/integrations/backupStore';
 import type { BackupResult } from '../../src/runbooks/backup/workflow';
 import { killService, killServices, startService } from '../support/cli';
 import { connectTestEnv, type TemporalTestEnv } from '../support/temporal';
-import { createDb, dbEntry, dropDb, inProcessWorker, pgToolPids, sleep, writeTestConfig, type TestSetup } from './support/backupRig';
+import { createDb, dbEntry, dropDb, inProcessWorker, pgToolPids, writeTestConfig, type TestSetup } from './support/backupRig';
+import { waitFor } from '../support/waitFor';
 
 const BIG = 'atc_it_big';
 let env: TemporalTestEnv;
@@ -38,13 +39,11 @@ const stagingEntries = () => (existsSync(stagingDir()) ? readdirSync(stagingDir(
 
 /** Waits until a staging dump of `id` has at least `bytes` bytes. */
 async function dumpUnderWay(id: string, bytes: number): Promise<void> {
-  for (let i = 0; i < 600; i++) {
+  await waitFor(`the dump of ${id} at ${bytes} bytes`, () => {
     const dir = stagingEntries().find((n) => n.startsWith(`${id}.`));
     const file = dir ? path.join(stagingDir(), dir, 'dump.pgdump') : undefined;
-    if (file && existsSync(file) && statSync(file).size >= bytes) return;
-    await sleep(100);
-  }
-  throw new Error(`the dump of ${id} never reached ${bytes} bytes`);
+    return Boolean(file && existsSync(file) && statSync(file).size >= bytes);
+  }, { timeoutMs: 60_000 });
 }
 
 test('kill -9 of the worker during a long dump: after a restart the backup completes once, no orphan files or processes', async () => {
@@ -79,7 +78,7 @@ test('cancelling a backup stops pg_dump and removes the partial backup', async (
     const err = await handle.result().then(() => undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(WorkflowFailedError);
     expect((err as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
-    for (let i = 0; i < 50 && (stagingEntries().length > 0 || (await pgToolPids(BIG)).length > 0); i++) await sleep(200);
+    await waitFor('staging and pg tools cleaned up', async () => stagingEntries().length === 0 && (await pgToolPids(BIG)).length === 0, { timeoutMs: 10_000 });
     expect(stagingEntries()).toEqual([]);
     expect(await pgToolPids(BIG)).toEqual([]);
     expect((await store().list('big')).backups.map((b) => b.id)).not.toContain(id);

@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { isAlive } from '../../src/client/rig/processes';
 import { atc } from '../support/cli';
 import { rigConfig, rigState } from '../support/rig';
-import { botSimState, closeRigDeps, docker, fault, itemOf, itemStatus, restoreRig, rigDeps, runDailyCheck, sectionOf, sleep, waitSection } from './support/dailyCheckRig';
+import { botSimState, closeRigDeps, docker, fault, itemOf, itemStatus, restoreRig, rigDeps, runDailyCheck, sectionOf, waitSection } from './support/dailyCheckRig';
+import { waitFor } from '../support/waitFor';
 
 beforeAll(async () => restoreRig(), 180_000);
 afterEach(async () => restoreRig(), 180_000);
@@ -91,7 +92,7 @@ test('bot drawdown → drawdown FAIL and the critical BotDrawdownBreach alert FA
 
 test('container crash → the container item FAIL, the bot’s metrics and control state UNKNOWN', async () => {
   await fault('bot_paper', 'crash');
-  for (let i = 0; i < 60 && (await docker().getContainer('bot_paper').inspect()).State.Running; i++) await sleep(250);
+  await waitFor('bot_paper stopped', async () => !(await docker().getContainer('bot_paper').inspect()).State.Running, { timeoutMs: 15_000 });
   await waitSection('bots', 'paper', itemStatus('bot_paper equity', 'UNKNOWN'), 30_000);
   const { code, result } = await runDailyCheck('paper');
   const container = itemOf(sectionOf(result, 'system'), 'bot_paper container')!;
@@ -104,7 +105,7 @@ test('container crash → the container item FAIL, the bot’s metrics and contr
 test('Prometheus stopped → every metric item UNKNOWN with the connection error, never OK; restored with `rig up`', async () => {
   const pid = rigState().pids.prometheus!;
   process.kill(pid, 'SIGTERM');
-  for (let i = 0; i < 100 && isAlive(pid); i++) await sleep(200);
+  await waitFor('Prometheus stopped', () => !isAlive(pid), { timeoutMs: 20_000 });
   try {
     const { code, result } = await runDailyCheck('dev');
     const feed = sectionOf(result, 'feed');

@@ -9,7 +9,8 @@ import type { DeployResult } from '../../src/runbooks/deploy/contract';
 import { progressQuery } from '../../src/runbooks/shared/messages';
 import { atc } from '../support/cli';
 import { rigConfig } from '../support/rig';
-import { closeRigDeps, fault, sim, sleep, waitSection } from './support/dailyCheckRig';
+import { closeRigDeps, fault, sim, waitSection } from './support/dailyCheckRig';
+import { waitFor } from '../support/waitFor';
 import { backToBase, BASE_IMAGE, configOf, containersOf, expectExactlyOne, inspect, runJson, settleRig, temporalClient } from './support/deployRig';
 import { simState } from '../../src/client/rig/sims';
 
@@ -84,7 +85,7 @@ test('a version that never becomes healthy is rolled back', async () => {
   const before = configOf(await inspect('bot_paper'));
   const { code, result } = await runJson(deployArgs('atc-sim:1.3.0-unhealthy'));
   expect([code, result.outcome]).toEqual([1, 'rolled-back']);
-  expect(result.rollback!.reason).toMatch(/new container not ready: bot_paper is (unhealthy|starting) after 30000 ms/);
+  expect(result.rollback!.reason).toMatch(/new container not ready: bot_paper is (unhealthy|starting) after 15000 ms/);
   expect(await expectExactlyOne('bot_paper')).toBe(BASE_IMAGE);
   expect(configOf(await inspect('bot_paper'))).toEqual(before);
 });
@@ -95,7 +96,7 @@ test('one deploy per service at a time: a second start is refused with the runni
     workflowId: 'deploy-paper-bot_paper',
     args: [{ environment: 'paper', service: 'bot_paper', image: 'atc-sim:1.1.0', requestedBy: 'tester', pauseAfterStep: 'plan' }],
   });
-  for (let i = 0; i < 100 && !(await first.query(progressQuery).catch(() => undefined))?.waitingFor; i++) await sleep(200);
+  await waitFor('the deploy paused after plan', async () => (await first.query(progressQuery)).waitingFor, { timeoutMs: 20_000 });
   const second = await atc(deployArgs('atc-sim:1.1.0'));
   expect(second.code).toBe(1);
   expect(second.stdout).toContain(`deploy refused by rule one-at-a-time: deploy-paper-bot_paper is already running (run ${first.firstExecutionRunId}`);

@@ -6,7 +6,8 @@
 import type { Client } from '@temporalio/client';
 import { progressQuery } from '../../src/runbooks/shared/messages';
 import { atc } from '../support/cli';
-import { botSimState, closeRigDeps, sleep } from './support/dailyCheckRig';
+import { botSimState, closeRigDeps } from './support/dailyCheckRig';
+import { waitFor } from '../support/waitFor';
 import { BASE_IMAGE, configOf, expectExactlyOne, inspect, runJson, settleRig, temporalClient } from './support/deployRig';
 
 let client: Client;
@@ -38,12 +39,10 @@ const ID = 'deploy-live-bot_live';
 const liveArgs = (...more: string[]) => ['run', 'deploy', '--env', 'live', '--service', 'bot_live', '--as', 'alice', ...more];
 
 async function waitingFor(): Promise<string> {
-  for (let i = 0; i < 150; i++) {
-    const p = await client.workflow.getHandle(ID).query(progressQuery).catch(() => undefined);
-    if (p?.waitingFor?.startsWith('approval')) return p.waitingFor;
-    await sleep(200);
-  }
-  throw new Error('the deploy never waited for an approval');
+  return waitFor('the deploy waiting for an approval', async () => {
+    const p = await client.workflow.getHandle(ID).query(progressQuery);
+    return p.waitingFor?.startsWith('approval') && p.waitingFor;
+  }, { timeoutMs: 30_000 });
 }
 
 test('live deploy waits for approval; self-approval and non-approvers refused; the timeout cancels with nothing changed', async () => {

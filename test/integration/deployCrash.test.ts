@@ -9,7 +9,8 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import { continueSignal, type DeployResult, type DeployStep } from '../../src/runbooks/deploy/contract';
 import { progressQuery } from '../../src/runbooks/shared/messages';
 import { killService, serviceConfigFor, startService } from '../support/cli';
-import { closeRigDeps, sleep } from './support/dailyCheckRig';
+import { closeRigDeps } from './support/dailyCheckRig';
+import { waitFor } from '../support/waitFor';
 import { backToBase, BASE_IMAGE, containersOf, expectExactlyOne, inspect, settleRig, temporalClient } from './support/deployRig';
 
 const taskQueue = `deploy-crash-${Date.now()}`;
@@ -43,13 +44,11 @@ afterAll(async () => {
 afterEach(async () => settleRig(), 240_000); // a breach may raise an alert → an incident → refusals
 
 async function pausedAfter(handle: WorkflowHandle, step: DeployStep): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    const p = await handle.query(progressQuery).catch(() => undefined);
-    if (p?.waitingFor === `signal "continue" (paused after step ${step})`) return;
-    if (p?.done) throw new Error(`the deploy ended before step ${step}: ${JSON.stringify(p.steps)}`);
-    await sleep(200);
-  }
-  throw new Error(`the deploy never paused after ${step}`);
+  const p = await waitFor(`the deploy paused after ${step}`, async () => {
+    const q = await handle.query(progressQuery);
+    return (q.done || q.waitingFor === `signal "continue" (paused after step ${step})`) && q;
+  }, { timeoutMs: 60_000 });
+  if (p.done) throw new Error(`the deploy ended before step ${step}: ${JSON.stringify(p.steps)}`);
 }
 
 /** Deploys `image` to bot_paper, kills the worker after `step`, restarts it, continues; returns the result. */

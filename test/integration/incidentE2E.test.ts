@@ -10,6 +10,7 @@ import type { IncidentResult } from '../../src/runbooks/incident/contract';
 import { atc } from '../support/cli';
 import { closeOpenIncidents, expireIncidentSilences, waitIncident, withRigClient } from '../support/incidents';
 import { rigConfig, rigState } from '../support/rig';
+import { waitFor } from '../support/waitFor';
 
 const state = rigState();
 const config = rigConfig();
@@ -52,15 +53,11 @@ afterAll(async () => {
 });
 
 async function findFeedIncident(since: number): Promise<string> {
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
+  return waitFor('a FeedStale incident opened after the stall', async () => {
     const r = await atc(['incidents', '--open', '--env', 'paper', '--json']);
     const rows = r.code === 0 ? (JSON.parse(r.stdout) as { workflowId: string; start: string; title?: string }[]) : [];
-    const row = rows.find((x) => x.title?.startsWith('FeedStale') && Date.parse(x.start) >= since);
-    if (row) return row.workflowId;
-    await new Promise((res) => setTimeout(res, 1000));
-  }
-  throw new Error('no FeedStale incident opened within 90 s of the stall');
+    return rows.find((x) => x.title?.startsWith('FeedStale') && Date.parse(x.start) >= since)?.workflowId;
+  }, { timeoutMs: 90_000, everyMs: 250 });
 }
 
 test('feed stall → Prometheus → Alertmanager → incident halts every bot the feed serves; clear, ack + silence, resolve, postmortem', async () => {

@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import Docker from 'dockerode';
 import { PermanentError, UnreachableError } from '../../src/errors';
 import { createDockerRuntime } from '../../src/integrations/docker';
-import { type DockerService, importSleeperImage, startDockerd, waitFor } from './support/services';
+import { type DockerService, importSleeperImage, startDockerd } from './support/services';
+import { waitFor } from '../support/waitFor';
 
 jest.setTimeout(60_000);
 
@@ -50,7 +51,7 @@ async function lifecycle(docker: Docker): Promise<void> {
   expect(await r.listContainers({ label: 'atc.it=1' })).toEqual([expect.objectContaining({ name: 'atc-it-app', image: 'atc-it/sleeper:1', state: 'created' })]);
   await r.start('atc-it-app');
   await r.start('atc-it-app'); // 304: already started
-  await waitFor('healthy', async () => (await r.status('atc-it-app')).health === 'healthy', 20_000);
+  await waitFor('healthy', async () => (await r.status('atc-it-app')).health === 'healthy', { timeoutMs: 20_000 });
   expect(await r.status('atc-it-app')).toMatchObject({ exists: true, running: true, state: 'running', image: 'atc-it/sleeper:1', imageId: await r.imageId('atc-it/sleeper:1'), restartCount: 0 });
   await r.stop('atc-it-app', 2);
   await r.stop('atc-it-app', 2); // 304: already stopped

@@ -2,7 +2,8 @@
 import { PermanentError, UnreachableError } from '../../src/errors';
 import { createAlertmanagerClient } from '../../src/integrations/alertmanager';
 import { createPrometheusClient } from '../../src/integrations/prometheus';
-import { type Service, freePort, startAlertmanager, startPrometheus, waitFor } from './support/services';
+import { type Service, freePort, startAlertmanager, startPrometheus } from './support/services';
+import { waitFor } from '../support/waitFor';
 
 jest.setTimeout(60_000);
 

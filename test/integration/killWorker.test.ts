@@ -4,6 +4,7 @@ import { progressQuery } from '../../src/runbooks/shared/messages';
 import type { RigSmokeResult } from '../../src/runbooks/rig-smoke/contract';
 import { killService, killServices, serviceConfigFor, startService } from '../support/cli';
 import { rigState } from '../support/rig';
+import { waitFor } from '../support/waitFor';
 
 const taskQueue = `kill-test-${Date.now()}`;
 let client: Client;
@@ -27,11 +28,10 @@ test('kill -9 of the worker mid-workflow; after a restart the workflow completes
     args: [{ environment: 'paper', rounds: 3, intervalSeconds: 3 }],
   });
   // Wait until round 1 is done, then kill the worker while the workflow is between rounds.
-  for (let i = 0; i < 100; i++) {
-    const p = await handle.query(progressQuery).catch(() => undefined);
-    if (p && p.steps.length >= 5 && p.steps.every((s) => s.status !== 'running')) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await waitFor('round 1 done', async () => {
+    const p = await handle.query(progressQuery);
+    return p.steps.length >= 5 && p.steps.every((s) => s.status !== 'running');
+  }, { timeoutMs: 20_000 });
   await killService(first);
   expect(first.signalCode).toBe('SIGKILL');
   expect((await handle.describe()).status.name).toBe('RUNNING');

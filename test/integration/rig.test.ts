@@ -1,11 +1,13 @@
 /** The rig's real parts, the smoke runbook through `atc run`, and the same workflow started by the `temporal` CLI. */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { activeTargets, jobsNotScraped, rigScrapeJobs, waitTargetsScraped } from '../../src/client/rig/monitoring';
 import { findTemporalCli } from '../../src/client/rig/temporal';
 import type { RigSmokeResult } from '../../src/runbooks/rig-smoke/contract';
 import { atc } from '../support/cli';
 import { REPO_ROOT } from '../support/paths';
 import { rigState } from '../support/rig';
+import { waitFor } from '../support/waitFor';
 
 const execFileAsync = promisify(execFile);
 
@@ -22,6 +24,17 @@ test('rig status: every part up, with the versions of the real parts used by the
   expect(status.versions.postgres).toMatch(/PostgreSQL\) 15\./);
 });
 
+test('rig up is ready only once Prometheus has scraped every target; a target not up is named', async () => {
+  const url = `http://127.0.0.1:${rigState().ports.prometheus}`;
+  const jobs = rigScrapeJobs(rigState());
+  await expect(waitTargetsScraped(url, jobs, 30_000)).resolves.toBeUndefined(); // a test before may have restarted one
+  expect(jobsNotScraped(await activeTargets(url), ['prometheus'])).toEqual([]);
+  expect(jobsNotScraped([], ['prometheus'])).toEqual(['prometheus (no active target)']); // an empty list is not ready
+  const never = { job: 'bot_x', instance: '127.0.0.1:1', health: 'unknown', lastScrape: '0001-01-01T00:00:00Z', lastError: '' };
+  expect(jobsNotScraped([never], ['bot_x'])).toEqual(['bot_x 127.0.0.1:1 (unknown)']);
+  await expect(waitTargetsScraped(url, [...jobs, 'no_such_job'], 600)).rejects.toThrow(/after 1 s; not up: no_such_job \(no active target\)$/);
+});
+
 test('`atc run rig-smoke` touches every integration for real and succeeds', async () => {
   const r = await atc(['run', 'rig-smoke', '--env', 'paper', '--json']);
   expect(r.stderr).toBe('');
@@ -36,12 +49,10 @@ test('`atc run rig-smoke` touches every integration for real and succeeds', asyn
 });
 
 async function waitForResult(id: string): Promise<{ status: string; result?: RigSmokeResult; type: string }> {
-  for (let i = 0; i < 120; i++) {
+  return waitFor(`${id} finished`, async () => {
     const shown = JSON.parse((await atc(['show', id, '--json'])).stdout) as { status: string; result?: RigSmokeResult; type: string };
-    if (shown.status !== 'RUNNING') return shown;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`${id} did not finish`);
+    return shown.status !== 'RUNNING' && shown;
+  }, { timeoutMs: 60_000, everyMs: 250 });
 }
 
 test('a workflow started with the `temporal` CLI and JSON input runs the same as `atc run`', async () => {

@@ -13,6 +13,7 @@ import { environmentKey, runbookKey } from '../../src/runbooks/shared/messages';
 import type { DailyCheckResult } from '../../src/runbooks/daily-check/contract';
 import { atc } from '../support/cli';
 import { rigConfig, rigState } from '../support/rig';
+import { waitFor } from '../support/waitFor';
 
 let client: Client;
 let connection: Connection;
@@ -82,11 +83,7 @@ test('a triggered schedule starts a daily check that is findable by runbook and 
   await apply(configWith([{ environment: 'dev', cron: '0 7 * * *' }], 'dev'));
   const handle = client.schedule.getHandle('daily-check-dev');
   await handle.trigger();
-  let workflowId: string | undefined;
-  for (let i = 0; i < 100 && !workflowId; i++) {
-    workflowId = (await handle.describe()).info.recentActions.at(-1)?.action.workflow.workflowId;
-    if (!workflowId) await new Promise((r) => setTimeout(r, 200));
-  }
+  const workflowId = await waitFor('the scheduled run', async () => (await handle.describe()).info.recentActions.at(-1)?.action.workflow.workflowId, { timeoutMs: 20_000 });
   expect(workflowId).toMatch(/^daily-check-dev-/);
   const run = client.workflow.getHandle(workflowId!);
   const result = (await run.result()) as DailyCheckResult;

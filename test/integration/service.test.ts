@@ -1,6 +1,7 @@
 /** `atc serve`: /healthz, /metrics with the service's and the Temporal SDK's metrics, scraped by Prometheus; SIGTERM. */
 import { serviceConfigFor, startService } from '../support/cli';
 import { rigState } from '../support/rig';
+import { waitFor } from '../support/waitFor';
 
 const service = () => `http://127.0.0.1:${rigState().ports.service}`;
 
@@ -18,12 +19,10 @@ test('/metrics has the service metrics and the Temporal SDK worker metrics, and 
   expect(text).toMatch(/^temporal_[a-z_]+(\{|\s)/m);
   const q = new URL(`http://127.0.0.1:${rigState().ports.prometheus}/api/v1/query`);
   q.searchParams.set('query', 'up{job="atc_ops"}');
-  let value = '';
-  for (let i = 0; i < 30 && value !== '1'; i++) {
+  const value = await waitFor('atc_ops scraped and up', async () => {
     const body = (await (await fetch(q)).json()) as { data: { result: { value: [number, string] }[] } };
-    value = body.data.result[0]?.value[1] ?? '';
-    if (value !== '1') await new Promise((r) => setTimeout(r, 500));
-  }
+    return body.data.result[0]?.value[1] === '1' && body.data.result[0].value[1];
+  }, { timeoutMs: 15_000 });
   expect(value).toBe('1');
 });
 

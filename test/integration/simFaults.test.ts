@@ -2,12 +2,12 @@
 import Docker from 'dockerode';
 import { Client } from 'pg';
 import { readFileSync } from 'node:fs';
-import { clearFaults, waitSimReady } from '../../src/client/rig/sims';
+import { clearFaults, simState, waitSimReady } from '../../src/client/rig/sims';
 import type { SimTarget } from '../../src/client/rig/state';
 import { atc } from '../support/cli';
 import { rigConfig, rigState } from '../support/rig';
+import { waitFor } from '../support/waitFor';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const sim = (name: string): SimTarget => rigState().sims.find((s) => s.service === name)!;
 const base = (name: string) => `http://127.0.0.1:${sim(name).port}`;
 
@@ -41,21 +41,22 @@ describe('feed (live_connector)', () => {
   test('stall: bars stop, stale seconds grow', async () => {
     await fault('live_connector', 'stall');
     const bars = await metric('live_connector', 'atc_feed_bars_total');
-    await sleep(2500);
+    // No bar for a while: wait for the simulator's own clock (stale seconds >= 2, i.e. two bar intervals missed).
+    await waitFor('stale seconds >= 2.5', async () => (await metric('live_connector', 'atc_feed_dq_stale_seconds')) >= 2.5);
     expect(await metric('live_connector', 'atc_feed_bars_total')).toBe(bars);
     expect(await metric('live_connector', 'atc_feed_dq_stale_seconds')).toBeGreaterThanOrEqual(2);
   });
   test('latency: latency above 2.5 s while bars continue', async () => {
     await fault('live_connector', 'latency');
     const bars = await metric('live_connector', 'atc_feed_bars_total');
-    await sleep(2200);
+    await waitFor('a slow bar', async () => (await metric('live_connector', 'atc_feed_latency_ms')) >= 2500 && (await metric('live_connector', 'atc_feed_bars_total')) > bars);
     expect(await metric('live_connector', 'atc_feed_latency_ms')).toBeGreaterThanOrEqual(2500);
     expect(await metric('live_connector', 'atc_feed_bars_total')).toBeGreaterThan(bars);
   });
   test('disconnect-loop: reconnects climb', async () => {
     const before = await metric('live_connector', 'atc_feed_reconnects_total');
     await fault('live_connector', 'disconnect-loop');
-    await sleep(2500);
+    await waitFor('two reconnects', async () => (await metric('live_connector', 'atc_feed_reconnects_total')) >= before + 2);
     expect(await metric('live_connector', 'atc_feed_reconnects_total')).toBeGreaterThanOrEqual(before + 2);
   });
   test('dq-gaps: the gap counter climbs and the bars table gets holes', async () => {
@@ -66,15 +67,19 @@ describe('feed (live_connector)', () => {
       const since = async (t: Date) => Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM bars WHERE ts > $1', [t])).rows[0]!.n);
       const gaps = await metric('live_connector', 'atc_feed_dq_gaps_total');
       await fault('live_connector', 'dq-gaps');
-      await sleep(1200); // a bar already in flight may still land
+      // A bar already in flight may still land: wait for a tick under the fault and no write pending.
+      const first = await waitFor('a gap and no pending write', async () => {
+        const st = (await simState(sim('live_connector'))) as { counters: { gaps: number }; pendingWrites: number };
+        return st.counters.gaps > gaps && st.pendingWrites === 0 && st.counters.gaps;
+      });
       const faulty = new Date();
-      await sleep(3000);
+      // No stored bar for a while: wait for two more ticks the simulator counted as gaps, then look at the table.
+      await waitFor('two more gaps', async () => (await metric('live_connector', 'atc_feed_dq_gaps_total')) >= first + 2);
       expect(await metric('live_connector', 'atc_feed_dq_gaps_total')).toBeGreaterThanOrEqual(gaps + 2);
       expect(await since(faulty)).toBe(0);
       await clearFaults(sim('live_connector'));
       const cleared = new Date();
-      let bars = 0;
-      for (let i = 0; i < 60 && bars < 2; i++, await sleep(250)) bars = await since(cleared);
+      const bars = await waitFor('two bars stored after the clear', async () => { const n = await since(cleared); return n >= 2 && n; }, { timeoutMs: 15_000 });
       expect(bars).toBeGreaterThanOrEqual(2);
     } finally {
       await db.end();
@@ -82,8 +87,7 @@ describe('feed (live_connector)', () => {
   });
   test('crash: the container exits', async () => {
     await fault('live_connector', 'crash');
-    let state = '';
-    for (let i = 0; i < 50 && state !== 'exited'; i++, await sleep(100)) state = (await docker().getContainer('live_connector').inspect()).State.Status;
+    const state = await waitFor('live_connector exited', async () => { const st = (await docker().getContainer('live_connector').inspect()).State.Status; return st === 'exited' && st; }, { timeoutMs: 5000 });
     expect(state).toBe('exited');
   });
 });
@@ -97,7 +101,7 @@ describe('bots', () => {
     expect(await metric('bot_paper', 'atc_bot_new_orders_enabled')).toBe(0);
     const after = (await (await fetch(`${base('bot_paper')}/sim/state`)).json()) as { haltCalls: number };
     expect(after.haltCalls).toBe(before.haltCalls + 1);
-    await sleep(2500);
+    await waitFor('orders drained', async () => (await botState('bot_paper')).openOrders === 0, { timeoutMs: 10_000 });
     expect((await botState('bot_paper')).openOrders).toBe(0);
     expect((await fetch(`${base('bot_paper')}/control/halt`, { method: 'POST', body: '{}' })).status).toBe(400);
     await fetch(`${base('bot_paper')}/control/resume`, { method: 'POST' });
@@ -105,7 +109,7 @@ describe('bots', () => {
   });
   test('drawdown: drawdown above 15 %', async () => {
     await fault('bot_live', 'drawdown');
-    await sleep(1200);
+    await waitFor('drawdown >= 15 %', async () => (await metric('bot_live', 'atc_bot_drawdown_pct')) >= 15, { timeoutMs: 10_000 });
     expect(await metric('bot_live', 'atc_bot_drawdown_pct')).toBeGreaterThanOrEqual(15);
   });
   test('ignore-halt: the halt is answered but new orders stay enabled', async () => {
@@ -116,8 +120,7 @@ describe('bots', () => {
   });
   test('crash: the container exits', async () => {
     await fault('bot_live', 'crash');
-    let state = '';
-    for (let i = 0; i < 50 && state !== 'exited'; i++, await sleep(100)) state = (await docker().getContainer('bot_live').inspect()).State.Status;
+    const state = await waitFor('bot_live exited', async () => { const st = (await docker().getContainer('bot_live').inspect()).State.Status; return st === 'exited' && st; }, { timeoutMs: 5000 });
     expect(state).toBe('exited');
   });
 });

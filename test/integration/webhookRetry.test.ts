@@ -13,7 +13,8 @@ import { stringify } from 'yaml';
 import { incidentQuery, type IncidentResult } from '../../src/runbooks/incident/contract';
 import { serviceConfigFor, startService } from '../support/cli';
 import { closeOpenIncidents, waitIncident, withRigClient } from '../support/incidents';
-import { freePort, stopPid, waitFor } from './support/services';
+import { freePort, stopPid } from './support/services';
+import { waitFor } from '../support/waitFor';
 import { TcpProxy } from './support/rawHttp';
 import { metric, notification, post, state } from './support/webhook';
 
@@ -85,12 +86,12 @@ describe('Temporal unreachable → 503; a real Alertmanager retries until Tempor
     const labels = { alertname, environment: 'dev', severity: 'warning', service: 'retry_probe' };
     expect((await postAlert(amPort, { labels, annotations: { summary: 'retry test' }, startsAt: new Date().toISOString() })).ok).toBe(true);
     await waitFor('Alertmanager delivery refused with 503 at least twice', async () =>
-      (await metric(webhookPort, 'atc_ops_webhook_requests_total', 'outcome="rejected",reason="temporal-unavailable"')) >= 3, 60_000);
+      (await metric(webhookPort, 'atc_ops_webhook_requests_total', 'outcome="rejected",reason="temporal-unavailable"')) >= 3, { timeoutMs: 60_000 });
 
     await proxy.start(); // Temporal is back
     await withRigClient(async (client) => {
       let ids: string[] = [];
-      await waitFor('the incident opened by a retried notification', async () => (ids = await findIncident(client, since, alertname)).length > 0, 90_000);
+      await waitFor('the incident opened by a retried notification', async () => (ids = await findIncident(client, since, alertname)).length > 0, { timeoutMs: 90_000 });
       const v = await waitIncident(client, ids[0]!, (x) => x.timeline.some((e) => e.kind === 'open'));
       expect(v.alerts).toHaveLength(1);
       expect(v.alerts[0]).toMatchObject({ alertname, status: 'firing', service: 'retry_probe' });

@@ -7,6 +7,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { incidentQuery, resolveUpdate, type IncidentView } from '../../src/runbooks/incident/contract';
 import { rigState } from './rig';
+import { waitFor } from './waitFor';
 
 export async function withRigClient<T>(fn: (client: Client) => Promise<T>): Promise<T> {
   const connection = await Connection.connect({ address: `127.0.0.1:${rigState().ports.temporal}` });
@@ -48,7 +49,8 @@ export async function closeOpenIncidents(opts: { environment?: string; waitMs?: 
     const deadline = Date.now() + (opts.waitMs ?? 20_000);
     for (const id of ids) {
       const handle = client.workflow.getHandle(id);
-      while (Date.now() < deadline && (await handle.describe()).status.name === 'RUNNING') await new Promise((r) => setTimeout(r, 250));
+      const timeoutMs = Math.max(0, deadline - Date.now());
+      await waitFor(`incident ${id} closed`, async () => (await handle.describe()).status.name !== 'RUNNING', { timeoutMs, everyMs: 250 }).catch(() => undefined);
       if ((await handle.describe()).status.name === 'RUNNING') await handle.terminate('test cleanup: alerts still firing');
       await expireIncidentSilences(id);
     }
@@ -58,12 +60,13 @@ export async function closeOpenIncidents(opts: { environment?: string; waitMs?: 
 
 /** Polls an incident's view until `pred` holds. */
 export async function waitIncident(client: Client, id: string, pred: (v: IncidentView) => boolean, timeoutMs = 60_000): Promise<IncidentView> {
-  const deadline = Date.now() + timeoutMs;
   let last: IncidentView | undefined;
-  while (Date.now() < deadline) {
-    last = await client.workflow.getHandle(id).query(incidentQuery).catch(() => last);
-    if (last && pred(last)) return last;
-    await new Promise((r) => setTimeout(r, 250));
+  try {
+    return await waitFor(`incident ${id}`, async () => {
+      last = await client.workflow.getHandle(id).query(incidentQuery).catch(() => last);
+      return last && pred(last) && last;
+    }, { timeoutMs, everyMs: 250 });
+  } catch {
+    throw new Error(`incident ${id}: condition not reached in ${timeoutMs} ms; timeline: ${JSON.stringify(last?.timeline ?? null)}`);
   }
-  throw new Error(`incident ${id}: condition not reached in ${timeoutMs} ms; timeline: ${JSON.stringify(last?.timeline ?? null)}`);
 }

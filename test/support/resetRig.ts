@@ -7,8 +7,7 @@ import Docker from 'dockerode';
 import { clearFaults, waitSimReady } from '../../src/client/rig/sims';
 import { closeOpenIncidents } from './incidents';
 import { rigState } from './rig';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { waitFor } from './waitFor';
 
 async function firingAlerts(prometheusPort: number): Promise<string[]> {
   const url = `http://127.0.0.1:${prometheusPort}/api/v1/query?query=${encodeURIComponent('ALERTS{alertname!~"AtcOpsDown|RestoreTest.*"}')}`;
@@ -23,6 +22,11 @@ async function targetsUp(prometheusPort: number, jobs: string[]): Promise<boolea
   return body.data.result.length === jobs.length && body.data.result.every((r) => r.value[1] === '1');
 }
 
+async function activeAmAlerts(alertmanagerPort: number): Promise<string[]> {
+  const body = (await (await fetch(`http://127.0.0.1:${alertmanagerPort}/api/v2/alerts?active=true&silenced=false&inhibited=false`)).json()) as { labels: Record<string, string> }[];
+  return body.map((a) => a.labels.alertname ?? '').filter((name) => !/^(AtcOpsDown|RestoreTest)/.test(name));
+}
+
 export async function resetRig(): Promise<void> {
   const state = rigState();
   const docker = new Docker({ socketPath: state.dockerSocket });
@@ -33,13 +37,13 @@ export async function resetRig(): Promise<void> {
     await clearFaults(sim);
   }
   const jobs = state.sims.map((s) => s.service);
-  let up = await targetsUp(state.ports.prometheus, jobs).catch(() => false);
-  for (let i = 0; i < 120 && !up; i++, await sleep(500)) up = await targetsUp(state.ports.prometheus, jobs).catch(() => false);
-  if (!up) throw new Error(`resetRig: the simulators' Prometheus targets are not all up after 60 s`);
-  let firing = await firingAlerts(state.ports.prometheus);
-  for (let i = 0; i < 120 && firing.length; i++, await sleep(500)) firing = await firingAlerts(state.ports.prometheus);
-  if (firing.length) process.stderr.write(`resetRig: alerts still firing after 60 s: ${firing.join(', ')}\n`);
-  await sleep(firing.length ? 0 : 500);
+  await waitFor("resetRig: the simulators' Prometheus targets all up", () => targetsUp(state.ports.prometheus, jobs), { timeoutMs: 60_000, everyMs: 250 });
+  let firing: string[] = [];
+  const quiet = await waitFor('resetRig: no alert firing', async () => (firing = await firingAlerts(state.ports.prometheus)).length === 0, { timeoutMs: 60_000, everyMs: 250 }).catch(() => false);
+  if (!quiet) process.stderr.write(`resetRig: alerts still firing after 60 s: ${firing.join(', ')}\n`);
+  // Prometheus no longer fires them: wait until Alertmanager has the resolutions too, so no late notification
+  // opens an incident after the ones closed below.
+  else await waitFor('resetRig: Alertmanager has no active alert', async () => (await activeAmAlerts(state.ports.alertmanager)).length === 0, { timeoutMs: 5000 }).catch(() => undefined);
   await closeOpenIncidents();
   const am = `http://127.0.0.1:${state.ports.alertmanager}`;
   const silences = (await (await fetch(`${am}/api/v2/silences`)).json()) as { id: string; status: { state: string } }[];

@@ -101,3 +101,52 @@ export function startAlertmanager(state: RigState, configFile: string): number {
 export async function waitHttpReady(what: string, url: string, timeoutMs = 60_000): Promise<void> {
   await waitFor(what, () => httpOk(url), timeoutMs, 250);
 }
+
+export interface ScrapeTarget {
+  job: string;
+  instance: string;
+  health: string; // up | down | unknown (not scraped yet)
+  lastScrape: string; // 0001-01-01T00:00:00Z until the first scrape
+  lastError: string;
+}
+
+export async function activeTargets(prometheusUrl: string): Promise<ScrapeTarget[]> {
+  const res = await fetch(`${prometheusUrl}/api/v1/targets?state=active`, { signal: AbortSignal.timeout(2000) });
+  if (!res.ok) throw new Error(`GET /api/v1/targets answered ${res.status}`);
+  const body = (await res.json()) as { data: { activeTargets: { labels: Record<string, string>; health: string; lastScrape: string; lastError: string }[] } };
+  return body.data.activeTargets.map((t) => ({ job: t.labels.job ?? '', instance: t.labels.instance ?? '', health: t.health, lastScrape: t.lastScrape, lastError: t.lastError }));
+}
+
+/** The expected jobs not yet scraped successfully (health "up" with a real lastScrape), each with why. */
+export function jobsNotScraped(targets: ScrapeTarget[], jobs: string[]): string[] {
+  return jobs.flatMap((job) => {
+    const own = targets.filter((t) => t.job === job);
+    if (own.length === 0) return [`${job} (no active target)`];
+    const bad = own.filter((t) => t.health !== 'up' || !(Date.parse(t.lastScrape) > 0));
+    return bad.map((t) => `${job} ${t.instance} (${t.health}${t.lastError ? `: ${t.lastError}` : ''})`);
+  });
+}
+
+/**
+ * Waits until Prometheus has scraped every expected job at least once with health "up": a runbook that queries
+ * `up` right after `rig up` must not see 0/0 targets. Fails naming the targets that are not up.
+ */
+export async function waitTargetsScraped(prometheusUrl: string, jobs: string[], timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let missing: string[] = ['no answer from Prometheus yet'];
+  for (;;) {
+    try {
+      missing = jobsNotScraped(await activeTargets(prometheusUrl), jobs);
+      if (missing.length === 0) return;
+    } catch (err) {
+      missing = [`Prometheus targets API: ${(err as Error).message}`];
+    }
+    if (Date.now() >= deadline) throw new Error(`Prometheus has not scraped every target after ${Math.round(timeoutMs / 1000)} s; not up: ${missing.join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** The scrape jobs of writePrometheusConfig. */
+export function rigScrapeJobs(state: RigState): string[] {
+  return ['prometheus', 'atc_ops', ...state.sims.map((s) => s.service)];
+}

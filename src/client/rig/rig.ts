@@ -9,7 +9,7 @@ import Docker from 'dockerode';
 import { buildSimImages } from './images';
 import { ensureSimContainer, waitSimReady } from './sims';
 import { dockerSocketPath, startDockerd, waitDockerReady } from './dockerd';
-import { startAlertmanager, startPrometheus, waitHttpReady, writeAlertmanagerConfig, writePrometheusConfig } from './monitoring';
+import { rigScrapeJobs, startAlertmanager, startPrometheus, waitHttpReady, waitTargetsScraped, writeAlertmanagerConfig, writePrometheusConfig } from './monitoring';
 import { initPostgres, SIM_DB_USER, startPostgres, seedPostgres, waitPostgresReady } from './postgres';
 import { freePort, isAlive, startDaemon } from './processes';
 import { writeRigConfig } from './rigConfig';
@@ -97,6 +97,10 @@ export async function rigUp(opts: RigUpOptions = {}): Promise<RigState> {
     await waitHttpReady('atc-ops service', `http://127.0.0.1:${state.ports.service}/healthz`, 60_000);
     log(`service: ready on http://127.0.0.1:${state.ports.service}`);
   }
+  // Only ready once Prometheus has scraped every target: a runbook right after `rig up` queries `up`.
+  const jobs = rigScrapeJobs(state).filter((job) => job !== 'atc_ops' || isAlive(state.pids.service));
+  await waitTargetsScraped(`http://127.0.0.1:${state.ports.prometheus}`, jobs);
+  log(`prometheus: scraped ${jobs.join(', ')}`);
   state.versions = await rigVersions(state);
   save();
   return state;

@@ -41,7 +41,7 @@ export function buildRigConfig(state: RigState, pwFile: string): Record<string, 
     })),
     notify: { channels: [{ type: 'log' }, { type: 'file', path: path.join(state.dir, 'notifications.jsonl') }] },
     dataDir: path.join(state.dir, 'data'),
-    deploy: { analysisWindow: '3s', gateInterval: '1s', healthTimeout: '30s', openOrdersTimeout: '10s', stopTimeout: '5s' }, // short: tests
+    deploy: { analysisWindow: '3s', gateInterval: '1s', healthTimeout: '15s', openOrdersTimeout: '10s', stopTimeout: '5s' }, // short: tests
     schedules: { dailyCheck: ['dev', 'paper', 'live'].map((environment) => ({ environment, cron: '0 7 * * *', timezone: 'Europe/Prague' })) },
   };
 }

@@ -98,4 +98,3 @@ export async function pgToolPids(needle: string): Promise<number[]> {
   return pids;
 }
 
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

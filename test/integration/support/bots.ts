@@ -7,7 +7,7 @@ import { createAlertmanagerClient } from '../../../src/integrations/alertmanager
 import { createPrometheusClient } from '../../../src/integrations/prometheus';
 import { listSilences, type SilenceInfo } from '../../../src/integrations/silences';
 import { rigConfig, rigState } from '../../support/rig';
-import { sleep, waitFor } from './services';
+import { waitFor } from '../../support/waitFor';
 
 function simPort(service: string): number {
   const sim = rigState().sims.find((s) => s.service === service);
@@ -40,7 +40,7 @@ export async function containerRunning(name: string): Promise<boolean> {
 /** Puts a bot back as the rig had it: container running and answering, no faults, new orders enabled. */
 export async function restoreBot(service: string): Promise<void> {
   if (!(await containerRunning(service))) await rigDocker().getContainer(service).start();
-  await waitFor(`${service} answering`, async () => Boolean(await simBotState(service)), 30_000);
+  await waitFor(`${service} answering`, async () => Boolean(await simBotState(service)), { timeoutMs: 30_000 });
   await getJson(service, '/sim/clear', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
   if (!(await controlState(service)).newOrdersEnabled) await getJson(service, '/control/resume', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
 }
@@ -84,11 +84,9 @@ export async function feedSection(environment: string): Promise<CheckSection> {
 }
 
 export async function waitForFeed(environment: string, wanted: (s: CheckSection['status']) => boolean, timeoutMs = 60_000): Promise<CheckSection> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  return waitFor(`feed in ${environment}`, async () => {
     const section = await feedSection(environment);
-    if (wanted(section.status)) return section;
-    if (Date.now() > deadline) throw new Error(`feed in ${environment} still ${section.status} after ${timeoutMs} ms`);
-    await sleep(500);
-  }
+    if (!wanted(section.status)) throw new Error(`still ${section.status}`);
+    return section;
+  }, { timeoutMs, everyMs: 250 });
 }

@@ -17,8 +17,8 @@ import type { DailyCheckResult } from '../../../src/runbooks/daily-check/contrac
 import { atc } from '../../support/cli';
 import { resetRig } from '../../support/resetRig';
 import { rigConfig, rigState } from '../../support/rig';
+import { waitFor } from '../../support/waitFor';
 
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 export const sim = (name: string): SimTarget => rigState().sims.find((s) => s.service === name)!;
 export const docker = () => new Docker({ socketPath: rigState().dockerSocket });
 
@@ -52,13 +52,13 @@ const runners: Partial<Record<SectionName, SectionRunner>> = {
 
 /** Polls one section in-process until `ok(section)`; the last section is returned either way. */
 export async function waitSection(name: SectionName, env: string, ok: (s: CheckSection) => boolean, timeoutMs = 60_000): Promise<CheckSection> {
-  const deadline = Date.now() + timeoutMs;
   let last = await runners[name]!(rigDeps(), env);
-  while (!ok(last) && Date.now() < deadline) {
-    await sleep(500);
+  if (ok(last)) return last;
+  const found = await waitFor(`${env} ${name} section`, async () => {
     last = await runners[name]!(rigDeps(), env);
-  }
-  return last;
+    return ok(last) && last;
+  }, { timeoutMs, everyMs: 250 }).catch(() => undefined);
+  return found ?? last; // the caller asserts on the last section seen
 }
 
 export const itemOf = (s: CheckSection | undefined, name: string): CheckItem | undefined => s?.items.find((i) => i.name === name);

@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import Docker from 'dockerode';
+import { waitFor } from '../../support/waitFor';
 
 const run = promisify(execFile);
 const PG_BIN = '/usr/lib/postgresql/15/bin';
@@ -32,19 +33,6 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-export async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline) {
-    last = await probe().then((ok) => (ok ? '' : 'not yet'), (err: Error) => err.message);
-    if (!last) return;
-    await sleep(200);
-  }
-  throw new Error(`${what} not ready after ${timeoutMs} ms: ${last}`);
-}
-
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -58,10 +46,8 @@ function alive(pid: number): boolean {
 export async function stopPid(pid: number, signal: NodeJS.Signals = 'SIGTERM', graceMs = 20_000): Promise<void> {
   if (!alive(pid)) return;
   process.kill(pid, signal);
-  const deadline = Date.now() + graceMs;
-  while (alive(pid) && Date.now() < deadline) await sleep(100);
-  if (alive(pid)) process.kill(pid, 'SIGKILL');
-  while (alive(pid)) await sleep(100);
+  await waitFor(`pid ${pid} gone`, () => !alive(pid), { timeoutMs: graceMs }).catch(() => process.kill(pid, 'SIGKILL'));
+  await waitFor(`pid ${pid} gone after SIGKILL`, () => !alive(pid), { timeoutMs: 10_000 });
 }
 
 /** Starts a daemon in its own process group, output to <dir>/<name>.log; reaps it so its pid does not linger. */
@@ -83,7 +69,7 @@ async function service(name: string, dir: string, port: number, pid: number, rea
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await waitFor(name, ready, 60_000);
+    await waitFor(name, ready, { timeoutMs: 60_000 });
   } catch (err) {
     const log = readFileSync(path.join(dir, `${name}.log`), 'utf8').slice(-2000);
     await stop();
