@@ -1,6 +1,7 @@
 /** `atc list|show`: find runbook executions and read one back (its steps, its result rendered, or why it failed). */
 import { WorkflowFailedError } from '@temporalio/client';
 import { BadInputError, errorMessage } from '../../errors';
+import { failureText } from '../../runbooks/shared/failures';
 import { environmentKey, progressQuery, runbookKey, type Progress } from '../../runbooks/shared/messages';
 import type { Ctx, Verb } from '../context';
 import { runbookOfType } from '../runbookCatalogue';
@@ -17,11 +18,6 @@ export function renderProgress(p: Progress, seen: Set<string>, out: (t: string) 
     seen.add(`wait|${p.waitingFor}`);
     out(`  waiting for ${p.waitingFor}`);
   }
-}
-
-export function failureText(err: WorkflowFailedError): string {
-  const cause = err.cause as (Error & { cause?: Error }) | undefined;
-  return cause?.cause?.message ?? cause?.message ?? err.message;
 }
 
 async function listCommand(ctx: Ctx): Promise<number> {

@@ -6,7 +6,8 @@ import { describeIssues } from '../../runbooks/shared/names';
 import { approveUpdate, environmentKey, progressQuery, rejectUpdate, runbookKey, serviceKey } from '../../runbooks/shared/messages';
 import type { Ctx, Verb } from '../context';
 import { RUNBOOKS } from '../runbookCatalogue';
-import { failureText, renderProgress } from './inspect';
+import { failureText } from '../../runbooks/shared/failures';
+import { renderProgress } from './inspect';
 import { configProblems } from '../../runbooks/shared/cli';
 import { connectClient } from '../temporalClient';
 
