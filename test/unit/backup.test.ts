@@ -10,7 +10,7 @@ import type { BackupResult } from '../../src/runbooks/backup/workflow';
 import type { RestoreResult } from '../../src/runbooks/backup/restoreWorkflow';
 import type { RestoreTestResult } from '../../src/runbooks/backup/restoreTestWorkflow';
 import { approveUpdate, rejectUpdate } from '../../src/runbooks/shared/messages';
-import { maybeRecordHistory, useTestWorkflows } from '../support/temporal';
+import { maybeRecordHistory, useTestWorkflows } from './support/temporal';
 import { refusedUpdate, waitingFor } from '../support/approvals';
 import { argsOf, backupStubs, names, permanent, plan, resolvedOk, type Call } from './support/backupStubs';
 

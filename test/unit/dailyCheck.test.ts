@@ -11,7 +11,7 @@ import type { ActivityDeps } from '../../src/runbooks/shared/deps';
 import { parseConfig } from '../../src/config';
 import { outcomeKey } from '../../src/runbooks/shared/messages';
 import type { DailyCheckResult } from '../../src/runbooks/daily-check/contract';
-import { maybeRecordHistory, useTestWorkflows } from '../support/temporal';
+import { maybeRecordHistory, useTestWorkflows } from './support/temporal';
 
 const { client, withWorker } = useTestWorkflows(path.join(__dirname, 'dailyCheckWorkflows.ts'));
 

@@ -10,7 +10,7 @@ import type { DeploymentRecord, DeployPlan, GateSpec } from '../../src/runbooks/
 import { durationMs } from '../../src/config';
 import type { DeployResult, Refusal } from '../../src/runbooks/deploy/contract';
 import { approveUpdate, rejectUpdate } from '../../src/runbooks/shared/messages';
-import { maybeRecordHistory, useTestWorkflows } from '../support/temporal';
+import { maybeRecordHistory, useTestWorkflows } from './support/temporal';
 import { refusedUpdate, waitingFor } from '../support/approvals';
 
 const { client, withWorker } = useTestWorkflows(require.resolve('./support/deployWorkflows'));

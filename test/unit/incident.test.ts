@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ackUpdate, alertsSignal, incidentQuery, noteUpdate, resolveUpdate, type IncidentInput, type IncidentResult } from '../../src/runbooks/incident/contract';
-import { maybeRecordHistory } from '../support/temporal';
+import { maybeRecordHistory } from './support/temporal';
 import { alert, incidentHarness, note, resolvedCopy, settings, stubs, waitView } from './support/incidentHarness';
 
 const { client, started, withWorker, startFromWebhook } = incidentHarness();

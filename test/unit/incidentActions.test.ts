@@ -7,7 +7,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
 import { outcomeKey } from '../../src/runbooks/shared/messages';
 import { ackUpdate, alertsSignal, resolveUpdate, type IncidentResult } from '../../src/runbooks/incident/contract';
-import { maybeRecordHistory } from '../support/temporal';
+import { maybeRecordHistory } from './support/temporal';
 import { alert, incidentHarness, note, resolvedCopy, settings, stubs, waitView } from './support/incidentHarness';
 import type { StubHaltResult } from './support/incidentWorkflows';
 

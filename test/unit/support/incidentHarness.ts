@@ -10,7 +10,7 @@ import { planActions } from '../../../src/runbooks/incident/activities/playbookP
 import { parseConfig } from '../../../src/config';
 import type { Notification } from '../../../src/integrations/notifier';
 import { alertsSignal, incidentQuery, type AlertNotification, type IncidentInput, type IncidentView } from '../../../src/runbooks/incident/contract';
-import { useTestWorkflows } from '../../support/temporal';
+import { useTestWorkflows } from './temporal';
 import type { StubHaltResult } from './incidentWorkflows';
 
 export const config = parseConfig({
