@@ -12,6 +12,7 @@ import type { RestoreTestResult } from '../../src/runbooks/backup/restoreTestWor
 import { approveUpdate, rejectUpdate } from '../../src/runbooks/shared/messages';
 import { maybeRecordHistory, useTestWorkflows } from './support/temporal';
 import { refusedUpdate, waitingFor } from '../support/approvals';
+import { waitFor } from '../support/waitFor';
 import { argsOf, backupStubs, names, permanent, plan, resolvedOk, type Call } from './support/backupStubs';
 
 const { client, withWorker } = useTestWorkflows(require.resolve('./support/backupWorkflowsBundle'));
@@ -26,7 +27,7 @@ async function run<T>(type: string, input: unknown, over: Over = {}, drive?: (h:
     if (drive) await drive(handle);
     const outcome = await handle.result().then((result: T) => ({ result, error: undefined }), (error: unknown) => ({ result: undefined, error }));
     if (incidents.length === 0 && outcome.result && (outcome.result as { incidentId?: string }).incidentId) {
-      for (let i = 0; i < 50 && incidents.length === 0; i++) await new Promise((r) => setTimeout(r, 100)); // the child runs on this worker
+      await waitFor('the incident child to report its input', () => incidents.length > 0, { timeoutMs: 5000 }); // the child runs on this worker
     }
     return { ...outcome, handle, calls, incidents };
   });
