@@ -14,6 +14,7 @@ import { maybeRecordHistory, useTestWorkflows } from './support/temporal';
 import { refusedUpdate, waitingFor } from '../support/approvals';
 import { waitFor } from '../support/waitFor';
 import { argsOf, backupStubs, names, permanent, plan, resolvedOk, type Call } from './support/backupStubs';
+import type { StubActivities } from './support/stubs';
 
 const { client, withWorker } = useTestWorkflows(require.resolve('./support/backupWorkflowsBundle'));
 
@@ -21,7 +22,7 @@ type Over = Parameters<typeof backupStubs>[1];
 async function run<T>(type: string, input: unknown, over: Over = {}, drive?: (h: WorkflowHandle) => Promise<void>) {
   const calls: Call[] = [];
   const incidents: unknown[] = [];
-  const activities = { ...backupStubs(calls, over), stubIncidentOpened: async (i: unknown) => void incidents.push(i) };
+  const activities = { ...backupStubs(calls, over), stubIncidentOpened: async (i: unknown) => void incidents.push(i) } satisfies StubActivities<{ stubIncidentOpened(input: unknown): Promise<void> }>;
   return withWorker({ activities, taskQueuePrefix: 'backup-test' }, async (taskQueue) => {
     const handle = await client().workflow.start(type, { taskQueue, workflowId: `${type}-${randomUUID()}`, args: [input] });
     if (drive) await drive(handle);

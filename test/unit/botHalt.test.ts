@@ -4,13 +4,14 @@ import type { ApplicationFailure } from '@temporalio/common';
 import type { BotHaltInput, BotHaltResult } from '../../src/runbooks/bot-halt/contract';
 import { progressQuery } from '../../src/runbooks/shared/messages';
 import { fakeBotWorld } from '../support/fakeBotWorld';
+import type { StubActivities } from './support/stubs';
 import { maybeRecordHistory, useTestWorkflows } from './support/temporal';
 
 const { client, withWorker } = useTestWorkflows(undefined, 'dev'); // the real activities compare server and wall clock
 
 const input: BotHaltInput = { environment: 'paper', service: 'bot_paper', reason: 'unit test', requestedBy: 'alice' };
 
-async function runHalt(activities: object, args: unknown, id: string) {
+async function runHalt(activities: StubActivities, args: unknown, id: string) {
   return withWorker({ activities, taskQueuePrefix: 'bot-halt-test' }, async (taskQueue) => {
     const handle = await client().workflow.start('botHalt', { taskQueue, workflowId: `${id}-${Date.now()}`, args: [args] });
     const result = (await handle.result()) as BotHaltResult;

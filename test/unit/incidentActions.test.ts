@@ -79,12 +79,10 @@ test('cancelled (atc cancel, the UI): closes with its compensations — silence 
 
 test('a halt already under way when the incident is cancelled still finishes (fail-safe); the incident ends cancelled', async () => {
   let haltStarted = false;
-  let finishHalt = (): void => undefined;
-  const halted = new Promise<void>((resolve) => (finishHalt = resolve));
   const { seen, activities } = stubs(settings(), {
     stubBotHalt: async (i: { service: string }): Promise<StubHaltResult> => {
       haltStarted = true;
-      await halted; // the halt is under way until the test has cancelled the incident
+      await new Promise((r) => setTimeout(r, 1500)); // a slow halt (the stub's duration, not a wait of the test)
       seen.halts.push(i);
       return { service: i.service, path: 'halted', confirmed: true, detail: 'slow stub halted' };
     },
@@ -94,7 +92,6 @@ test('a halt already under way when the incident is cancelled still finishes (fa
     await waitFor('the halt under way', () => haltStarted, { timeoutMs: 5000 });
     expect(haltStarted).toBe(true);
     await h.cancel();
-    finishHalt();
     expect(((await h.result().catch((e: unknown) => e)) as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
     const child = client().workflow.getHandle(`${h.workflowId}-halt-bot_paper`);
     expect(await child.result()).toMatchObject({ service: 'bot_paper', path: 'halted' });

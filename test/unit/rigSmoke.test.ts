@@ -3,12 +3,13 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { SmokeFinding } from '../../src/runbooks/rig-smoke/activities';
 import type { RigSmokeResult } from '../../src/runbooks/rig-smoke/workflow';
+import type { StubActivities } from './support/stubs';
 import { maybeRecordHistory, useTestWorkflows } from './support/temporal';
 
 const { client, withWorker } = useTestWorkflows();
 
 const ok = (detail: string) => async (): Promise<SmokeFinding> => ({ ok: true, detail });
-function stubs(overrides: Record<string, unknown> = {}) {
+function stubs(overrides: StubActivities = {}) {
   return {
     listBots: async () => ['bot_paper'],
     smokeListContainers: ok('3/3 running'),
@@ -17,10 +18,10 @@ function stubs(overrides: Record<string, unknown> = {}) {
     smokeSelectTrading: ok('720 rows'),
     smokeReadBotState: async (b: string) => ({ ok: true, detail: `${b} enabled` }),
     ...overrides,
-  };
+  } satisfies StubActivities;
 }
 
-async function runSmoke(activities: object, input: unknown, id: string) {
+async function runSmoke(activities: StubActivities, input: unknown, id: string) {
   return withWorker({ activities, taskQueuePrefix: 'rig-smoke-test' }, async (taskQueue) => {
     const handle = await client().workflow.start('rigSmoke', { taskQueue, workflowId: `${id}-${Date.now()}`, args: [input] });
     const result = (await handle.result()) as RigSmokeResult;

@@ -12,6 +12,7 @@ import type { Notification } from '../../../src/integrations/notifier';
 import { alertsSignal, incidentQuery, type AlertNotification, type IncidentInput, type IncidentView } from '../../../src/runbooks/incident/contract';
 import { waitFor } from '../../support/waitFor';
 import { useTestWorkflows } from './temporal';
+import type { StubActivities } from './stubs';
 import type { StubHaltResult } from './incidentWorkflows';
 
 export const config = parseConfig({
@@ -35,7 +36,10 @@ export function settings(over: Partial<IncidentSettings> = {}): IncidentSettings
   };
 }
 
-export function stubs(s: IncidentSettings, over: Record<string, unknown> = {}) {
+/** The activities of the stub botHalt child of incidentWorkflows.ts. */
+export type IncidentStubActivities = StubActivities<{ stubBotHalt(input: { service: string; reason?: string }): Promise<StubHaltResult> }>;
+
+export function stubs(s: IncidentSettings, over: Partial<IncidentStubActivities> = {}) {
   const seen = { notified: [] as Notification[], halts: [] as { service: string; reason?: string }[], silences: [] as string[], expired: [] as string[], postmortems: [] as IncidentView[], restarts: [] as string[] };
   const activities = {
     incidentSettings: async () => s,
@@ -49,7 +53,7 @@ export function stubs(s: IncidentSettings, over: Record<string, unknown> = {}) {
     recordIncidentMetric: async () => undefined,
     stubBotHalt: async (i: { service: string; reason?: string }): Promise<StubHaltResult> => (seen.halts.push(i), { service: i.service, path: 'halted', confirmed: true, detail: 'stub halted' }),
     ...over,
-  };
+  } satisfies IncidentStubActivities;
   return { seen, activities };
 }
 
@@ -85,7 +89,7 @@ export function incidentHarness() {
     client,
     sleep,
     started,
-    withWorker<T>(activities: object, fn: (taskQueue: string) => Promise<T>): Promise<T> {
+    withWorker<T>(activities: IncidentStubActivities, fn: (taskQueue: string) => Promise<T>): Promise<T> {
       return withWorker({ activities, taskQueuePrefix: 'incident-test', started }, fn);
     },
     startFromWebhook(taskQueue: string, n: AlertNotification, id = `incident-test-${randomUUID()}`): Promise<WorkflowHandleWithSignaledRunId> {

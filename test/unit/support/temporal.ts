@@ -16,6 +16,7 @@ import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/
 import { findTemporalCli } from '../../../src/client/rig/temporal';
 import { SEARCH_ATTRIBUTE_NAMES } from '../../../src/runbooks/shared/messages';
 import { bundlePath, REPO_ROOT } from '../../support/paths';
+import type { StubActivities } from './stubs';
 
 export const TEST_SERVER_PATH = path.join(REPO_ROOT, '.tools', 'temporal-test-server', 'bin', 'temporal-test-server');
 
@@ -56,7 +57,7 @@ export async function bundleTestWorkflows(workflowsPath: string): Promise<string
 }
 
 export interface TestWorkerOptions {
-  activities: object;
+  activities: StubActivities;
   taskQueuePrefix: string;
   /** Ids of the workflows `fn` starts: at the end, those still running are terminated (and the set emptied). */
   started?: Set<string>;
