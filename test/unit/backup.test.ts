@@ -10,9 +10,11 @@ import type { BackupResult } from '../../src/runbooks/backup/workflow';
 import type { RestoreResult } from '../../src/runbooks/backup/restoreWorkflow';
 import type { RestoreTestResult } from '../../src/runbooks/backup/restoreTestWorkflow';
 import { approveUpdate, rejectUpdate } from '../../src/runbooks/shared/messages';
-import { maybeRecordHistory, useTestWorkflows } from '../support/temporal';
+import { maybeRecordHistory, useTestWorkflows } from './support/temporal';
 import { refusedUpdate, waitingFor } from '../support/approvals';
+import { waitFor } from '../support/waitFor';
 import { argsOf, backupStubs, names, permanent, plan, resolvedOk, type Call } from './support/backupStubs';
+import type { StubActivities } from './support/stubs';
 
 const { client, withWorker } = useTestWorkflows(require.resolve('./support/backupWorkflowsBundle'));
 
@@ -20,13 +22,13 @@ type Over = Parameters<typeof backupStubs>[1];
 async function run<T>(type: string, input: unknown, over: Over = {}, drive?: (h: WorkflowHandle) => Promise<void>) {
   const calls: Call[] = [];
   const incidents: unknown[] = [];
-  const activities = { ...backupStubs(calls, over), stubIncidentOpened: async (i: unknown) => void incidents.push(i) };
+  const activities = { ...backupStubs(calls, over), stubIncidentOpened: async (i: unknown) => void incidents.push(i) } satisfies StubActivities<{ stubIncidentOpened(input: unknown): Promise<void> }>;
   return withWorker({ activities, taskQueuePrefix: 'backup-test' }, async (taskQueue) => {
     const handle = await client().workflow.start(type, { taskQueue, workflowId: `${type}-${randomUUID()}`, args: [input] });
     if (drive) await drive(handle);
     const outcome = await handle.result().then((result: T) => ({ result, error: undefined }), (error: unknown) => ({ result: undefined, error }));
     if (incidents.length === 0 && outcome.result && (outcome.result as { incidentId?: string }).incidentId) {
-      for (let i = 0; i < 50 && incidents.length === 0; i++) await new Promise((r) => setTimeout(r, 100)); // the child runs on this worker
+      await waitFor('the incident child to report its input', () => incidents.length > 0, { timeoutMs: 5000 }); // the child runs on this worker
     }
     return { ...outcome, handle, calls, incidents };
   });

@@ -1,23 +1,19 @@
-/** bot-halt on the real dev server: the real bot activities over a fake bot/container (test/support/fakeBotWorld). */
+/** bot-halt on a Temporal dev server of its own: the real bot activities over a fake bot/container (test/support/fakeBotWorld). */
 import { WorkflowFailedError } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
 import type { BotHaltInput, BotHaltResult } from '../../src/runbooks/bot-halt/contract';
 import { progressQuery } from '../../src/runbooks/shared/messages';
 import { fakeBotWorld } from '../support/fakeBotWorld';
-import { connectTestEnv, createTestWorker, maybeRecordHistory, type TemporalTestEnv } from '../support/temporal';
+import type { StubActivities } from './support/stubs';
+import { maybeRecordHistory, useTestWorkflows } from './support/temporal';
 
-let env: TemporalTestEnv;
-beforeAll(async () => {
-  env = await connectTestEnv();
-});
-afterAll(async () => env?.close());
+const { client, withWorker } = useTestWorkflows(undefined, 'dev'); // the real activities compare server and wall clock
 
 const input: BotHaltInput = { environment: 'paper', service: 'bot_paper', reason: 'unit test', requestedBy: 'alice' };
 
-async function runHalt(activities: object, args: unknown, id: string) {
-  const { worker, taskQueue } = await createTestWorker(env, activities);
-  return worker.runUntil(async () => {
-    const handle = await env.client.workflow.start('botHalt', { taskQueue, workflowId: `${id}-${Date.now()}`, args: [args] });
+async function runHalt(activities: StubActivities, args: unknown, id: string) {
+  return withWorker({ activities, taskQueuePrefix: 'bot-halt-test' }, async (taskQueue) => {
+    const handle = await client().workflow.start('botHalt', { taskQueue, workflowId: `${id}-${Date.now()}`, args: [args] });
     const result = (await handle.result()) as BotHaltResult;
     return { result, handle, progress: await handle.query(progressQuery) };
   });

@@ -1,17 +1,13 @@
-/** bot-resume on the real dev server: preflight refusals, the approval gate (validators, feed re-check, reject, timeout). */
+/** bot-resume on a Temporal test server: preflight refusals, the approval gate (validators, feed re-check, reject, timeout). */
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
 import type { BotResumeInput, BotResumeResult } from '../../src/runbooks/bot-resume/contract';
 import { approveUpdate, rejectUpdate } from '../../src/runbooks/shared/messages';
 import { criticalAlert, fakeBotWorld } from '../support/fakeBotWorld';
-import { connectTestEnv, createTestWorker, maybeRecordHistory, type TemporalTestEnv } from '../support/temporal';
+import { maybeRecordHistory, useTestWorkflows } from './support/temporal';
 import { refusedUpdate, waitingFor } from '../support/approvals';
 
-let env: TemporalTestEnv;
-beforeAll(async () => {
-  env = await connectTestEnv();
-});
-afterAll(async () => env?.close());
+const { client, withWorker } = useTestWorkflows();
 
 const live: BotResumeInput = { environment: 'live', service: 'bot_live', requestedBy: 'alice', reason: 'feed recovered' };
 const paper: BotResumeInput = { environment: 'paper', service: 'bot_paper', requestedBy: 'alice' };
@@ -22,9 +18,8 @@ async function runResume(input: unknown, id: string, drive: (handle: WorkflowHan
   const { world, activities } = fakeBotWorld();
   world.bot.newOrdersEnabled = false; // halted before
   setup(world);
-  const { worker, taskQueue } = await createTestWorker(env, activities);
-  return worker.runUntil(async () => {
-    const handle = await env.client.workflow.start('botResume', { taskQueue, workflowId: `${id}-${Date.now()}`, args: [input] });
+  return withWorker({ activities, taskQueuePrefix: 'bot-resume-test' }, async (taskQueue) => {
+    const handle = await client().workflow.start('botResume', { taskQueue, workflowId: `${id}-${Date.now()}`, args: [input] });
     await drive(handle, world);
     const result = (await handle.result()) as BotResumeResult;
     return { result, handle, world };

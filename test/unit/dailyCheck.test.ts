@@ -11,7 +11,8 @@ import type { ActivityDeps } from '../../src/runbooks/shared/deps';
 import { parseConfig } from '../../src/config';
 import { outcomeKey } from '../../src/runbooks/shared/messages';
 import type { DailyCheckResult } from '../../src/runbooks/daily-check/contract';
-import { maybeRecordHistory, useTestWorkflows } from '../support/temporal';
+import type { StubActivities } from './support/stubs';
+import { maybeRecordHistory, useTestWorkflows } from './support/temporal';
 
 const { client, withWorker } = useTestWorkflows(path.join(__dirname, 'dailyCheckWorkflows.ts'));
 
@@ -32,7 +33,7 @@ function section(name: SectionName, status: CheckStatus): CheckSection {
 }
 
 type Statuses = Partial<Record<SectionName, CheckStatus>>;
-function stubs(statuses: Statuses = {}, overrides: Record<string, unknown> = {}) {
+function stubs(statuses: Statuses = {}, overrides: StubActivities = {}) {
   const s = (name: SectionName) => async () => section(name, statuses[name] ?? 'OK');
   const notified: unknown[] = [];
   return {
@@ -53,11 +54,11 @@ function stubs(statuses: Statuses = {}, overrides: Record<string, unknown> = {})
       writeDailyCheckReport: async (id: string) => `/reports/${id}.md`,
       notifyDailyCheck: async (n: unknown) => void notified.push(n),
       ...overrides,
-    },
+    } satisfies StubActivities,
   };
 }
 
-async function runCheck(activities: object, input: unknown, id: string) {
+async function runCheck(activities: StubActivities, input: unknown, id: string) {
   return withWorker({ activities, taskQueuePrefix: 'daily-check-test' }, async (taskQueue) => {
     const handle = await client().workflow.start('dailyCheck', { taskQueue, workflowId: `${id}-${Date.now()}`, args: [input] });
     const result = (await handle.result()) as DailyCheckResult;

@@ -10,7 +10,8 @@ import type { DeploymentRecord, DeployPlan, GateSpec } from '../../src/runbooks/
 import { durationMs } from '../../src/config';
 import type { DeployResult, Refusal } from '../../src/runbooks/deploy/contract';
 import { approveUpdate, rejectUpdate } from '../../src/runbooks/shared/messages';
-import { maybeRecordHistory, useTestWorkflows } from '../support/temporal';
+import type { StubActivities } from './support/stubs';
+import { maybeRecordHistory, useTestWorkflows } from './support/temporal';
 import { refusedUpdate, waitingFor } from '../support/approvals';
 
 const { client, withWorker } = useTestWorkflows(require.resolve('./support/deployWorkflows'));
@@ -49,7 +50,7 @@ function world(o: WorldOptions = {}) {
   const track = <A extends unknown[], R>(name: string, fn: (...a: A) => R) => async (...a: A) => (calls.push(name), fn(...a));
   const activities = {
     deployPreflight: track('preflight', () => ({ refusals: o.refusals ?? [], role: o.role ?? 'bot' })),
-    checkFeed: track('checkFeed', () => ({ section: 'feed', status: next(feed), items: [{ name: 'live_connector latency', status: feed[0], value: 5000, threshold: 'fail > 1000 ms', evidence: [] }], durationMs: 1 })),
+    checkFeed: track('checkFeed', () => ({ section: 'feed' as const, status: next(feed), items: [{ name: 'live_connector latency', status: feed[0]!, value: 5000, threshold: 'fail > 1000 ms', evidence: [] }], durationMs: 1 })),
     deployPlan: track('plan', (r: { environment: string; service: string; approvalTimeout?: string }) => {
       const p = planFor(r.environment, r.service, o.role ?? 'bot', r.environment === 'live');
       if (r.approvalTimeout) p.approval.timeoutMs = Math.min(p.approval.timeoutMs, durationMs(r.approvalTimeout));
@@ -72,7 +73,7 @@ function world(o: WorldOptions = {}) {
     deployRestoreOld: track('restoreOld', () => 'removed new, renamed old back, started'),
     deploySetNewOrders: track('setNewOrders', (r: { enabled: boolean }) => (newOrders.push(r.enabled), { newOrdersEnabled: r.enabled, openOrders: 0, mode: 'paper' })),
     deployPreviousImage: track('previousImage', () => o.previous),
-  };
+  } satisfies StubActivities<{ stubHaltCalled(service: string): Promise<void> }>;
   return { activities, calls, history, newOrders };
 }
 

@@ -6,19 +6,21 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ackUpdate, alertsSignal, incidentQuery, noteUpdate, resolveUpdate, type IncidentInput, type IncidentResult } from '../../src/runbooks/incident/contract';
-import { maybeRecordHistory } from '../support/temporal';
+import { waitFor } from '../support/waitFor';
+import { maybeRecordHistory } from './support/temporal';
 import { alert, incidentHarness, note, resolvedCopy, settings, stubs, waitView } from './support/incidentHarness';
 
-const { client, started, withWorker, startFromWebhook } = incidentHarness();
+const { client, sleep, started, withWorker, startFromWebhook } = incidentHarness();
 
 test('escalation timers fire while nobody acks; ack stops them; critical needs resolve after the alerts resolved', async () => {
   const { seen, activities } = stubs(settings({ escalationMs: { critical: [1000, 2500, 60_000], warning: [], info: [] } }));
   await withWorker(activities, async (tq) => {
     const first = note([alert('FeedStale')]);
     const h = await startFromWebhook(tq, first);
+    await sleep(3000); // the test server's clock past the first two offsets, far from the third
     const v = await waitView(h, (x) => x.escalation.timersFired >= 2, 15_000);
     // the timer's count is recorded before its notify activity has run: wait for the notification itself
-    for (let i = 0; i < 100 && !seen.notified.some((n) => /escalation to lead/.test(n.title)); i++) await new Promise((r) => setTimeout(r, 100));
+    await waitFor('the escalation to lead notified', () => seen.notified.some((n) => /escalation to lead/.test(n.title)), { timeoutMs: 10_000 });
     expect(v.escalation.level).toBe(2);
     expect(seen.notified.filter((n) => /escalation to secondary/.test(n.title))).toHaveLength(1);
     expect(seen.notified.filter((n) => /escalation to lead/.test(n.title))).toHaveLength(1);
@@ -46,7 +48,7 @@ test('an ack before the first timer: no escalation at all', async () => {
     const first = note([alert('BotDrawdownBreach', { service: 'bot_paper' })]);
     const h = await startFromWebhook(tq, first);
     await h.executeUpdate(ackUpdate, { args: [{ actor: 'carol' }] });
-    await new Promise((r) => setTimeout(r, 2500));
+    await sleep(2500); // the test server's clock past the 1.5 s timer the ack cancelled
     const v = await h.query(incidentQuery);
     expect(v.escalation.timersFired).toBe(0);
     expect(v.silence).toBeUndefined();

@@ -7,7 +7,8 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
 import { outcomeKey } from '../../src/runbooks/shared/messages';
 import { ackUpdate, alertsSignal, resolveUpdate, type IncidentResult } from '../../src/runbooks/incident/contract';
-import { maybeRecordHistory } from '../support/temporal';
+import { waitFor } from '../support/waitFor';
+import { maybeRecordHistory } from './support/temporal';
 import { alert, incidentHarness, note, resolvedCopy, settings, stubs, waitView } from './support/incidentHarness';
 import type { StubHaltResult } from './support/incidentWorkflows';
 
@@ -22,7 +23,15 @@ test('container down: one restart, verified; not running → escalation, never a
     expect(v.actions).toEqual([expect.objectContaining({ action: 'restart-container', target: 'live_connector', status: 'failed' })]);
     await h.signal(alertsSignal, note([{ ...first.alerts[0]!, startsAt: '2026-01-01T01:00:00Z' }])); // fires again
     await waitView(h, (x) => x.notifications.received === 2 && x.alerts.every((a) => a.planned));
-    await new Promise((r) => setTimeout(r, 500));
+    // once the workflow is idle (no workflow task, no activity pending), whatever it did about the re-fired alert is in
+    // its history: no second restart among it
+    const events = await waitFor('the incident idle after the re-fired alert', async () => {
+      const all = (await h.fetchHistory()).events ?? [];
+      const last = all.at(-1);
+      const busy = !last || last.workflowTaskScheduledEventAttributes || last.workflowTaskStartedEventAttributes || (await h.describe()).raw.pendingActivities?.length;
+      return busy ? undefined : all;
+    });
+    expect(events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'restartContainerOnce')).toHaveLength(1);
     expect(seen.restarts).toEqual(['live_connector']);
     expect(seen.notified.some((n) => /failed/.test(n.text) && n.severity === 'critical')).toBe(true);
     await h.terminate('test done');
@@ -73,14 +82,14 @@ test('a halt already under way when the incident is cancelled still finishes (fa
   const { seen, activities } = stubs(settings(), {
     stubBotHalt: async (i: { service: string }): Promise<StubHaltResult> => {
       haltStarted = true;
-      await new Promise((r) => setTimeout(r, 1500));
+      await new Promise((r) => setTimeout(r, 1500)); // a slow halt (the stub's duration, not a wait of the test)
       seen.halts.push(i);
       return { service: i.service, path: 'halted', confirmed: true, detail: 'slow stub halted' };
     },
   });
   await withWorker(activities, async (tq) => {
     const h = await startFromWebhook(tq, note([alert('FeedStale')]));
-    for (let i = 0; i < 100 && !haltStarted; i++) await new Promise((r) => setTimeout(r, 50));
+    await waitFor('the halt under way', () => haltStarted, { timeoutMs: 5000 });
     expect(haltStarted).toBe(true);
     await h.cancel();
     expect(((await h.result().catch((e: unknown) => e)) as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);

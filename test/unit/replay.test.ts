@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import * as workflows from '../../src/runbooks/workflows';
 import { bundlePath, REPO_ROOT } from '../support/paths';
-import { quietRuntime } from '../support/temporal';
+import { quietRuntime } from './support/temporal';
 
 const dir = path.join(REPO_ROOT, 'test', 'histories');
 const files = readdirSync(dir).filter((f) => f.endsWith('.json'));

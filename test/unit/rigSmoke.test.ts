@@ -1,18 +1,14 @@
-/** rig-smoke with stubbed activities on the real dev server: aggregation, failure reporting, input validation. */
+/** rig-smoke with stubbed activities on a Temporal test server: aggregation, failure reporting, input validation. */
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { SmokeFinding } from '../../src/runbooks/rig-smoke/contract';
-import type { RigSmokeResult } from '../../src/runbooks/rig-smoke/contract';
-import { connectTestEnv, createTestWorker, maybeRecordHistory, type TemporalTestEnv } from '../support/temporal';
+import type { RigSmokeResult, SmokeFinding } from '../../src/runbooks/rig-smoke/contract';
+import type { StubActivities } from './support/stubs';
+import { maybeRecordHistory, useTestWorkflows } from './support/temporal';
 
-let env: TemporalTestEnv;
-beforeAll(async () => {
-  env = await connectTestEnv();
-});
-afterAll(async () => env?.close());
+const { client, withWorker } = useTestWorkflows();
 
 const ok = (detail: string) => async (): Promise<SmokeFinding> => ({ ok: true, detail });
-function stubs(overrides: Record<string, unknown> = {}) {
+function stubs(overrides: StubActivities = {}) {
   return {
     listBots: async () => ['bot_paper'],
     smokeListContainers: ok('3/3 running'),
@@ -21,13 +17,12 @@ function stubs(overrides: Record<string, unknown> = {}) {
     smokeSelectTrading: ok('720 rows'),
     smokeReadBotState: async (b: string) => ({ ok: true, detail: `${b} enabled` }),
     ...overrides,
-  };
+  } satisfies StubActivities;
 }
 
-async function runSmoke(activities: object, input: unknown, id: string) {
-  const { worker, taskQueue } = await createTestWorker(env, activities);
-  return worker.runUntil(async () => {
-    const handle = await env.client.workflow.start('rigSmoke', { taskQueue, workflowId: `${id}-${Date.now()}`, args: [input] });
+async function runSmoke(activities: StubActivities, input: unknown, id: string) {
+  return withWorker({ activities, taskQueuePrefix: 'rig-smoke-test' }, async (taskQueue) => {
+    const handle = await client().workflow.start('rigSmoke', { taskQueue, workflowId: `${id}-${Date.now()}`, args: [input] });
     const result = (await handle.result()) as RigSmokeResult;
     return { result, handle };
   });

@@ -2,6 +2,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { BackupSummary } from '../../../src/runbooks/backup/activities/backup';
 import type { ResolvedBackup, RowCheck, TargetPlan } from '../../../src/runbooks/backup/activities/restore';
+import type { StubActivities } from './stubs';
 
 export interface Call {
   name: string;
@@ -51,8 +52,8 @@ export const permanent = (message: string) => async () => {
 };
 
 /** A full set of stubs; `over` replaces some. `calls` records the name and arguments of every call. */
-export function backupStubs(calls: Call[], over: Record<string, (...a: never[]) => Promise<unknown>> = {}) {
-  const base: Record<string, (...a: never[]) => Promise<unknown>> = {
+export function backupStubs(calls: Call[], over: StubActivities = {}): StubActivities {
+  const base = {
     backupRun: async (i: { backupId: string }) => summary(i.backupId),
     backupDiscard: async () => 0,
     backupApplyRetention: async () => ['trading-20240101T030000.000Z'],
@@ -72,15 +73,15 @@ export function backupStubs(calls: Call[], over: Record<string, (...a: never[]) 
     restoreTestWriteReport: async () => ({ markdown: '/tmp/r.md', json: '/tmp/r.json' }),
     restoreTestRecord: async () => undefined,
     ...over,
-  };
+  } satisfies StubActivities;
   const recorded: Record<string, unknown> = {};
-  for (const [name, fn] of Object.entries(base)) {
-    recorded[name] = async (...args: never[]) => {
+  for (const [name, fn] of Object.entries(base) as [string, (...a: unknown[]) => Promise<unknown>][]) {
+    recorded[name] = async (...args: unknown[]) => {
       calls.push({ name, args });
       return fn(...args);
     };
   }
-  return recorded;
+  return recorded as StubActivities; // the same activities, each recording its call
 }
 
 export const names = (calls: Call[]) => calls.map((c) => c.name);

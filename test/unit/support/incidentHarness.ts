@@ -10,7 +10,9 @@ import { planActions } from '../../../src/runbooks/incident/activities/playbookP
 import { parseConfig } from '../../../src/config';
 import type { Notification } from '../../../src/integrations/notifier';
 import { alertsSignal, incidentQuery, type AlertNotification, type IncidentInput, type IncidentView } from '../../../src/runbooks/incident/contract';
-import { useTestWorkflows } from '../../support/temporal';
+import { waitFor } from '../../support/waitFor';
+import { useTestWorkflows } from './temporal';
+import type { StubActivities } from './stubs';
 import type { StubHaltResult } from './incidentWorkflows';
 
 export const config = parseConfig({
@@ -34,7 +36,10 @@ export function settings(over: Partial<IncidentSettings> = {}): IncidentSettings
   };
 }
 
-export function stubs(s: IncidentSettings, over: Record<string, unknown> = {}) {
+/** The activities of the stub botHalt child of incidentWorkflows.ts. */
+export type IncidentStubActivities = StubActivities<{ stubBotHalt(input: { service: string; reason?: string }): Promise<StubHaltResult> }>;
+
+export function stubs(s: IncidentSettings, over: Partial<IncidentStubActivities> = {}) {
   const seen = { notified: [] as Notification[], halts: [] as { service: string; reason?: string }[], silences: [] as string[], expired: [] as string[], postmortems: [] as IncidentView[], restarts: [] as string[] };
   const activities = {
     incidentSettings: async () => s,
@@ -48,7 +53,7 @@ export function stubs(s: IncidentSettings, over: Record<string, unknown> = {}) {
     recordIncidentMetric: async () => undefined,
     stubBotHalt: async (i: { service: string; reason?: string }): Promise<StubHaltResult> => (seen.halts.push(i), { service: i.service, path: 'halted', confirmed: true, detail: 'stub halted' }),
     ...over,
-  };
+  } satisfies IncidentStubActivities;
   return { seen, activities };
 }
 
@@ -67,25 +72,24 @@ export const note = (alerts: AlertNotification['alerts'], groupKey = 'g'): Alert
 export const resolvedCopy = (n: AlertNotification): AlertNotification => note(n.alerts.map((a) => ({ ...a, status: 'resolved' as const, endsAt: '2026-01-01T00:05:00Z' })), n.groupKey);
 
 export async function waitView(h: WorkflowHandle, pred: (v: IncidentView) => boolean, timeoutMs = 20_000): Promise<IncidentView> {
-  const deadline = Date.now() + timeoutMs;
   let last: IncidentView | undefined;
-  while (Date.now() < deadline) {
-    last = await h.query(incidentQuery).catch(() => undefined);
-    if (last && pred(last)) return last;
-    await new Promise((r) => setTimeout(r, 100));
+  try {
+    return await waitFor(`the incident view to satisfy ${pred.toString()}`, async () => ((last = await h.query(incidentQuery)), pred(last) && last), { timeoutMs });
+  } catch (err) {
+    throw new Error(`${(err as Error).message}; last timeline: ${JSON.stringify(last?.timeline ?? null)}`);
   }
-  throw new Error(`condition not reached; last view: ${JSON.stringify(last?.timeline ?? null)}`);
 }
 
 /** Call at the top of a test file: connects and bundles in beforeAll; returns the worker and start helpers. */
 export function incidentHarness() {
-  const { client, withWorker } = useTestWorkflows(require.resolve('./incidentWorkflows'));
+  const { client, withWorker, sleep } = useTestWorkflows(require.resolve('./incidentWorkflows'));
   // never leave an open incident behind: other runbooks refuse to act while a critical one is open
   const started = new Set<string>(); // the incidents the current worker's test started
   return {
     client,
+    sleep,
     started,
-    withWorker<T>(activities: object, fn: (taskQueue: string) => Promise<T>): Promise<T> {
+    withWorker<T>(activities: IncidentStubActivities, fn: (taskQueue: string) => Promise<T>): Promise<T> {
       return withWorker({ activities, taskQueuePrefix: 'incident-test', started }, fn);
     },
     startFromWebhook(taskQueue: string, n: AlertNotification, id = `incident-test-${randomUUID()}`): Promise<WorkflowHandleWithSignaledRunId> {
