@@ -33,10 +33,40 @@ echo "== jest: unit (no rig, parallel)"
 npx jest --ci --selectProjects unit --passWithNoTests --json --outputFile="$ATC_HOME/jest-results-unit.json" "$@" || code=1
 merge_results unit.json
 
-echo "== rig up (ATC_HOME=$ATC_HOME)"
-trap 'rc=$?; [ "$rc" = 0 ] || code=$rc; echo "== rig down"; node bin/atc rig down || code=1; merge_results unit.json integration.json; exit $code' EXIT
-node bin/atc rig up || { code=3; exit 3; }
-node bin/atc rig status || true
+# The integration files run on two rigs at once, each in band (files of one rig share it): most of their time is
+# waiting (scrapes, health checks, alert rules), not CPU. Rig A takes the deploy crash matrix (the longest file) and
+# the files listed here; rig B every other file, so a new file lands on B.
+RIG_A="$ATC_HOME"
+RIG_B="$ATC_HOME-b"
+A_FILES='deployCrash|backupKill|cli|webhook|webhookRetry|incidentE2E|rig|service|integrations[A-Za-z]*|schedules'
+A_PATTERN="test/integration/($A_FILES)\.test\.ts$"
 
-echo "== jest: integration (the rig, in band)"
-npx jest --ci --selectProjects integration --runInBand --passWithNoTests --json --outputFile="$ATC_HOME/jest-results-integration.json" "$@" || code=1
+rigs_down() {
+  for home in "$RIG_A" "$RIG_B"; do echo "== rig down ($home)"; ATC_HOME="$home" node bin/atc rig down || code=1; done
+}
+echo "== rig up (A: $RIG_A, B: $RIG_B)"
+trap 'rc=$?; [ "$rc" = 0 ] || code=$rc; rigs_down; merge_results unit.json integration-a.json integration-b.json; exit $code' EXIT
+ATC_HOME="$RIG_A" node bin/atc rig up > "$RIG_A.rig-up.log" 2>&1 &
+up_a=$!
+mkdir -p "$RIG_B"
+ATC_HOME="$RIG_B" node bin/atc rig up > "$RIG_B.rig-up.log" 2>&1 &
+up_b=$!
+wait $up_a || { cat "$RIG_A.rig-up.log"; code=3; exit 3; }
+wait $up_b || { cat "$RIG_B.rig-up.log"; code=3; exit 3; }
+cat "$RIG_A.rig-up.log"
+ATC_HOME="$RIG_A" node bin/atc rig status || true
+
+echo "== jest: integration on two rigs (each in band)"
+integration() { # <rig home> <results name> <jest path options...>
+  local home=$1 name=$2
+  shift 2
+  ATC_HOME="$home" npx jest --ci --selectProjects integration --runInBand --passWithNoTests --json \
+    --outputFile="$ATC_HOME/jest-results-$name.json" "$@" > "$home.jest.log" 2>&1
+}
+integration "$RIG_A" integration-a --testPathPatterns "$A_PATTERN" "$@" &
+jest_a=$!
+integration "$RIG_B" integration-b --testPathIgnorePatterns "$A_PATTERN" "$@" &
+jest_b=$!
+wait $jest_a || code=1
+wait $jest_b || code=1
+for home in "$RIG_A" "$RIG_B"; do echo "== jest output ($home)"; cat "$home.jest.log"; done

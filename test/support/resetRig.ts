@@ -5,8 +5,9 @@
  */
 import Docker from 'dockerode';
 import { clearFaults, waitSimReady } from '../../src/client/rig/sims';
+import { renderQuery } from '../../src/runbooks/shared/queries';
 import { closeOpenIncidents } from './incidents';
-import { rigState } from './rig';
+import { rigConfig, rigState } from './rig';
 import { waitFor } from './waitFor';
 
 async function firingAlerts(prometheusPort: number): Promise<string[]> {
@@ -20,6 +21,22 @@ async function targetsUp(prometheusPort: number, jobs: string[]): Promise<boolea
   const url = `http://127.0.0.1:${prometheusPort}/api/v1/query?query=${encodeURIComponent(`up{job=~"${jobs.join('|')}"}`)}`;
   const body = (await (await fetch(url)).json()) as { data: { result: { value: [number, string] }[] } };
   return body.data.result.length === jobs.length && body.data.result.every((r) => r.value[1] === '1');
+}
+
+/**
+ * Every feed has a full window of bars, as the daily check's feed section and the feed-before-bot rules read it: right
+ * after `rig up` (or a feed restart) the window is still filling, and a bot deploy or resume would be refused.
+ */
+async function feedsFull(prometheusPort: number): Promise<boolean> {
+  const config = rigConfig();
+  for (const feed of config.services.filter((s) => s.role === 'feed')) {
+    const limits = config.environments[feed.environments[0]!]!.limits;
+    const query = renderQuery(config.queries.feedBarsInWindow!, { job: feed.prometheusJob ?? feed.name, window: limits.feedWindow });
+    const body = (await (await fetch(`http://127.0.0.1:${prometheusPort}/api/v1/query?query=${encodeURIComponent(query)}`)).json()) as { data: { result: { value: [number, string] }[] } };
+    const bars = Number(body.data.result[0]?.value[1] ?? NaN);
+    if (!(bars >= limits.feedMinBarsInWindow)) return false;
+  }
+  return true;
 }
 
 async function activeAmAlerts(alertmanagerPort: number): Promise<string[]> {
@@ -38,6 +55,7 @@ export async function resetRig(): Promise<void> {
   }
   const jobs = state.sims.map((s) => s.service);
   await waitFor("resetRig: the simulators' Prometheus targets all up", () => targetsUp(state.ports.prometheus, jobs), { timeoutMs: 60_000, everyMs: 250 });
+  await waitFor('resetRig: every feed has a full window of bars', () => feedsFull(state.ports.prometheus), { timeoutMs: 90_000, everyMs: 500 });
   let firing: string[] = [];
   const quiet = await waitFor('resetRig: no alert firing', async () => (firing = await firingAlerts(state.ports.prometheus)).length === 0, { timeoutMs: 60_000, everyMs: 250 }).catch(() => false);
   if (!quiet) process.stderr.write(`resetRig: alerts still firing after 60 s: ${firing.join(', ')}\n`);
