@@ -12,7 +12,16 @@ import { durationToMs } from './runbooks/shared/names';
 import { defaultQueries } from './runbooks/shared/queries';
 import { backupsSchema } from './runbooks/backup/config';
 import { incidentsSchema, playbooksSchema } from './runbooks/incident/config';
-import { channelSchema, databaseSchema, environmentSchema, name, schedulesSchema, secretRef, serviceSchema, url } from './configSections';
+import {
+  channelSchema,
+  databaseSchema,
+  environmentSchema,
+  name,
+  schedulesSchema,
+  secretRef,
+  serviceSchema,
+  url,
+} from './configSections';
 import { deployGateSchema, deploySchema } from './runbooks/deploy/config';
 
 export const configSchema = z
@@ -36,14 +45,26 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
-    docker: z.object({ socketPath: z.string().default('/var/run/docker.sock') }).strict().prefault({}),
-    prometheus: z.object({ url: url.default('http://127.0.0.1:9090') }).strict().prefault({}),
-    alertmanager: z.object({ url: url.default('http://127.0.0.1:9093') }).strict().prefault({}),
+    docker: z
+      .object({ socketPath: z.string().default('/var/run/docker.sock') })
+      .strict()
+      .prefault({}),
+    prometheus: z
+      .object({ url: url.default('http://127.0.0.1:9090') })
+      .strict()
+      .prefault({}),
+    alertmanager: z
+      .object({ url: url.default('http://127.0.0.1:9093') })
+      .strict()
+      .prefault({}),
     databases: z.record(name, databaseSchema).default({}),
     environments: z.record(name, environmentSchema).prefault({ dev: {}, paper: {}, live: {} }),
     services: z.array(serviceSchema).default([]),
     queries: z.record(z.string(), z.string().min(1)).default({}),
-    notify: z.object({ channels: z.array(channelSchema).default([{ type: 'log' }]) }).strict().prefault({}),
+    notify: z
+      .object({ channels: z.array(channelSchema).default([{ type: 'log' }]) })
+      .strict()
+      .prefault({}),
     dataDir: z.string().default('.atc/data'),
     backups: backupsSchema, // backup / restore / restore-test (src/runbooks/backup/config.ts)
     incidents: incidentsSchema, // incident runbook: escalation, silence on ack (src/runbooks/incident/config.ts)
@@ -55,22 +76,44 @@ export const configSchema = z
   .superRefine((c, ctx) => {
     const names = new Set<string>();
     c.services.forEach((s, i) => {
-      if (names.has(s.name)) ctx.addIssue({ code: 'custom', message: `duplicate service ${s.name}`, path: ['services', i, 'name'] });
+      if (names.has(s.name))
+        ctx.addIssue({ code: 'custom', message: `duplicate service ${s.name}`, path: ['services', i, 'name'] });
       names.add(s.name);
       s.environments.forEach((e, j) => {
-        if (!(e in c.environments)) ctx.addIssue({ code: 'custom', message: `unknown environment ${e}`, path: ['services', i, 'environments', j] });
+        if (!(e in c.environments))
+          ctx.addIssue({
+            code: 'custom',
+            message: `unknown environment ${e}`,
+            path: ['services', i, 'environments', j],
+          });
       });
     });
-    if (!(c.schedules.restoreTest.environment in c.environments)) ctx.addIssue({ code: 'custom', message: `unknown environment ${c.schedules.restoreTest.environment}`, path: ['schedules', 'restoreTest', 'environment'] });
+    if (!(c.schedules.restoreTest.environment in c.environments))
+      ctx.addIssue({
+        code: 'custom',
+        message: `unknown environment ${c.schedules.restoreTest.environment}`,
+        path: ['schedules', 'restoreTest', 'environment'],
+      });
     (c.schedules.restoreTest.databases ?? []).forEach((d, i) => {
-      if (!(d in c.databases)) ctx.addIssue({ code: 'custom', message: `unknown database ${d}`, path: ['schedules', 'restoreTest', 'databases', i] });
+      if (!(d in c.databases))
+        ctx.addIssue({
+          code: 'custom',
+          message: `unknown database ${d}`,
+          path: ['schedules', 'restoreTest', 'databases', i],
+        });
     });
     c.schedules.dailyCheck.forEach((s, i) => {
-      if (!(s.environment in c.environments)) ctx.addIssue({ code: 'custom', message: `unknown environment ${s.environment}`, path: ['schedules', 'dailyCheck', i, 'environment'] });
+      if (!(s.environment in c.environments))
+        ctx.addIssue({
+          code: 'custom',
+          message: `unknown environment ${s.environment}`,
+          path: ['schedules', 'dailyCheck', i, 'environment'],
+        });
     });
     c.services.forEach((s, i) =>
       s.dependsOn.forEach((d, j) => {
-        if (!names.has(d)) ctx.addIssue({ code: 'custom', message: `unknown service ${d}`, path: ['services', i, 'dependsOn', j] });
+        if (!names.has(d))
+          ctx.addIssue({ code: 'custom', message: `unknown service ${d}`, path: ['services', i, 'dependsOn', j] });
       }),
     );
   });

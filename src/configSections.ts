@@ -8,7 +8,10 @@ import { duration, nameOf } from './runbooks/shared/names';
 
 export const name = nameOf();
 export const url = z.string().url();
-export const secretRef = z.union([z.object({ file: z.string().min(1) }).strict(), z.object({ env: z.string().min(1) }).strict()]);
+export const secretRef = z.union([
+  z.object({ file: z.string().min(1) }).strict(),
+  z.object({ env: z.string().min(1) }).strict(),
+]);
 
 export const environmentSchema = z
   .object({
@@ -35,7 +38,10 @@ export const serviceSchema = z
     dependsOn: z.array(name).default([]),
   })
   .strict()
-  .refine((s) => s.role !== 'bot' || s.controlUrl !== undefined, { message: 'a bot needs controlUrl', path: ['controlUrl'] });
+  .refine((s) => s.role !== 'bot' || s.controlUrl !== undefined, {
+    message: 'a bot needs controlUrl',
+    path: ['controlUrl'],
+  });
 
 export const databaseSchema = z
   .object({
@@ -63,13 +69,21 @@ export const timezone = z.string().refine((tz) => {
     return false;
   }
 }, 'an IANA time zone such as Europe/Prague or UTC');
-export const scheduleSchema = z.object({ environment: name, cron: cronSpec, timezone: timezone.default('UTC') }).strict();
+export const scheduleSchema = z
+  .object({ environment: name, cron: cronSpec, timezone: timezone.default('UTC') })
+  .strict();
 export const schedulesSchema = z
   .object({
     dailyCheck: z.array(scheduleSchema).default([]),
     // monthly restore test; on by default whenever databases are configured (enabled: false turns it off)
     restoreTest: z
-      .object({ enabled: z.boolean().default(true), environment: name.default('dev'), cron: cronSpec.default('0 3 1 * *'), timezone: timezone.default('UTC'), databases: z.array(name).optional() })
+      .object({
+        enabled: z.boolean().default(true),
+        environment: name.default('dev'),
+        cron: cronSpec.default('0 3 1 * *'),
+        timezone: timezone.default('UTC'),
+        databases: z.array(name).optional(),
+      })
       .strict()
       .prefault({}),
   })

@@ -8,7 +8,10 @@
  * Expected outcomes (a check that is FAIL, a refusal by policy) are returned as values, not thrown.
  */
 export class AtcError extends Error {
-  constructor(message: string, readonly kind: 'transient' | 'permanent' | 'bad-input' | 'unreachable') {
+  constructor(
+    message: string,
+    readonly kind: 'transient' | 'permanent' | 'bad-input' | 'unreachable',
+  ) {
     super(message);
     this.name = new.target.name;
   }
@@ -40,6 +43,16 @@ export function errorMessage(err: unknown): string {
 
 /** Node network error codes that mean "the other side is not there (yet)". */
 export function isConnectionError(err: unknown): boolean {
-  const code = (err as { code?: string; cause?: { code?: string } })?.code ?? (err as { cause?: { code?: string } })?.cause?.code;
-  return ['ECONNREFUSED', 'ECONNRESET', 'ENOENT', 'ETIMEDOUT', 'EHOSTUNREACH', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT'].includes(code ?? '');
+  const code =
+    (err as { code?: string; cause?: { code?: string } })?.code ?? (err as { cause?: { code?: string } })?.cause?.code;
+  return [
+    'ECONNREFUSED',
+    'ECONNRESET',
+    'ENOENT',
+    'ETIMEDOUT',
+    'EHOSTUNREACH',
+    'EPIPE',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CONNECT_TIMEOUT',
+  ].includes(code ?? '');
 }

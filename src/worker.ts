@@ -44,7 +44,9 @@ export function sdkMetricsUrl(): string | undefined {
 }
 
 /** The bundle `npm run build` wrote beside the compiled worker, else bundle from source at start (tests from src/). */
-function workflowSource(given?: WorkerOptions['workflowBundle']): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+function workflowSource(
+  given?: WorkerOptions['workflowBundle'],
+): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
   if (given) return { workflowBundle: given };
   const prebuilt = path.join(__dirname, 'workflow-bundle.js');
   if (__filename.endsWith('.js') && existsSync(prebuilt)) return { workflowBundle: { codePath: prebuilt } };

@@ -30,7 +30,9 @@ const timed = async (fn: () => Promise<unknown>) => {
 };
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, rows: { type: 'string', default: '5000000' } } });
+  const { values } = parseArgs({
+    options: { runs: { type: 'string', default: '3' }, rows: { type: 'string', default: '5000000' } },
+  });
   const runs = Number(values.runs);
   const state = readRigState();
   if (!state) throw new Error('no rig: run `node bin/atc rig up` first (with the same ATC_HOME)');
@@ -40,7 +42,10 @@ async function main(): Promise<void> {
   const taskQueue = `bench-${process.pid}`;
   Object.assign(raw.temporal!, { taskQueue });
   Object.assign(raw.databases!, { [DB]: { ...(raw.databases!.trading as object), database: DB } });
-  Object.assign(raw, { dataDir: path.join(dir, 'data'), notify: { channels: [{ type: 'file', path: path.join(dir, 'notifications.jsonl') }] } });
+  Object.assign(raw, {
+    dataDir: path.join(dir, 'data'),
+    notify: { channels: [{ type: 'file', path: path.join(dir, 'notifications.jsonl') }] },
+  });
   const configPath = path.join(dir, 'config.yaml');
   writeFileSync(configPath, stringify(raw));
   const config = loadConfig(configPath);
@@ -60,7 +65,9 @@ async function main(): Promise<void> {
       await sql.query('ANALYZE ticks');
     });
   }
-  const size = await admin.withDatabase(DB, async (sql) => Number((await sql.query<{ b: string }>('SELECT pg_database_size(current_database()) AS b')).rows[0]!.b));
+  const size = await admin.withDatabase(DB, async (sql) =>
+    Number((await sql.query<{ b: string }>('SELECT pg_database_size(current_database()) AS b')).rows[0]!.b),
+  );
   process.stdout.write(`${DB}: ${(size / 1e9).toFixed(2)} GB; ${runs} runs\n`);
 
   Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -68,14 +75,23 @@ async function main(): Promise<void> {
   const connection = await Connection.connect({ address: config.temporal.address });
   const client = new TemporalClient({ connection, namespace: config.temporal.namespace });
   const runWf = async (type: string, input: object) => {
-    const h = await client.workflow.start(type, { taskQueue, workflowId: `bench-${type}-${Date.now()}`, args: [input] });
+    const h = await client.workflow.start(type, {
+      taskQueue,
+      workflowId: `bench-${type}-${Date.now()}`,
+      args: [input],
+    });
     return h.result();
   };
   const plainFile = path.join(dir, 'plain.pgdump');
   const t = { backup: [] as number[], pgDump: [] as number[], restoreTest: [] as number[], pgRestore: [] as number[] };
   try {
     for (let i = 1; i <= runs; i++) {
-      const plainDump = () => timed(() => withPassfile(conn, (env) => run(bin('pg_dump'), ['-Fc', '-f', plainFile, `--dbname=${connString(conn)}`], { env })));
+      const plainDump = () =>
+        timed(() =>
+          withPassfile(conn, (env) =>
+            run(bin('pg_dump'), ['-Fc', '-f', plainFile, `--dbname=${connString(conn)}`], { env }),
+          ),
+        );
       const runbookDump = () => timed(() => runWf('backup', { database: DB }));
       if (i % 2) {
         t.backup.push(await runbookDump());
@@ -89,7 +105,13 @@ async function main(): Promise<void> {
         await admin.drop(fresh);
         const ms = await timed(async () => {
           await admin.create(fresh);
-          await withPassfile(conn, (env) => run(bin('pg_restore'), ['--exit-on-error', `--dbname=${connString({ ...conn, database: fresh })}`, plainFile], { env }));
+          await withPassfile(conn, (env) =>
+            run(
+              bin('pg_restore'),
+              ['--exit-on-error', `--dbname=${connString({ ...conn, database: fresh })}`, plainFile],
+              { env },
+            ),
+          );
         });
         await admin.drop(fresh);
         return ms;
@@ -102,7 +124,9 @@ async function main(): Promise<void> {
         t.pgRestore.push(await plainRestore());
         t.restoreTest.push(await runbookRestore());
       }
-      process.stdout.write(`run ${i}: backup runbook ${secs(t.backup.at(-1)!)} | pg_dump -Fc ${secs(t.pgDump.at(-1)!)} | restore-test ${secs(t.restoreTest.at(-1)!)} | createdb + pg_restore ${secs(t.pgRestore.at(-1)!)} | load ${loadavg()[0]!.toFixed(1)}\n`);
+      process.stdout.write(
+        `run ${i}: backup runbook ${secs(t.backup.at(-1)!)} | pg_dump -Fc ${secs(t.pgDump.at(-1)!)} | restore-test ${secs(t.restoreTest.at(-1)!)} | createdb + pg_restore ${secs(t.pgRestore.at(-1)!)} | load ${loadavg()[0]!.toFixed(1)}\n`,
+      );
     }
   } finally {
     await worker.shutdown();
@@ -110,18 +134,36 @@ async function main(): Promise<void> {
     rmSync(path.join(dir, 'data'), { recursive: true, force: true });
     rmSync(plainFile, { force: true });
   }
-  const m = { backup: median(t.backup), pgDump: median(t.pgDump), restoreTest: median(t.restoreTest), pgRestore: median(t.pgRestore) };
+  const m = {
+    backup: median(t.backup),
+    pgDump: median(t.pgDump),
+    restoreTest: median(t.restoreTest),
+    pgRestore: median(t.pgRestore),
+  };
   const r1 = m.backup / m.pgDump;
   const r2 = m.restoreTest / m.pgRestore;
   // Other work on a shared machine moves single runs a lot: the median of the per-run ratios is printed as well.
-  const paired = { backup: median(t.backup.map((x, i) => x / t.pgDump[i]!)), restoreTest: median(t.restoreTest.map((x, i) => x / t.pgRestore[i]!)) };
+  const paired = {
+    backup: median(t.backup.map((x, i) => x / t.pgDump[i]!)),
+    restoreTest: median(t.restoreTest.map((x, i) => x / t.pgRestore[i]!)),
+  };
   process.stdout.write(
     [
       `medians over ${runs} runs (${DB}, ${(size / 1e9).toFixed(2)} GB):`,
       `  backup runbook ${secs(m.backup)} vs pg_dump -Fc ${secs(m.pgDump)}: ratio ${r1.toFixed(3)} (goal ≤ 1.10) ${r1 <= 1.1 ? 'OK' : 'ABOVE GOAL'}`,
       `  restore-test ${secs(m.restoreTest)} vs createdb + pg_restore ${secs(m.pgRestore)}: ratio ${r2.toFixed(3)} (goal ≤ 1.15) ${r2 <= 1.15 ? 'OK' : 'ABOVE GOAL'}`,
-      `  median of the per-run ratios: backup ${paired.backup.toFixed(3)}, restore-test ${paired.restoreTest.toFixed(3)}; load average now ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} CPUs`,
-      JSON.stringify({ bench: 'backup', databaseBytes: size, runs, samplesMs: t, mediansMs: m, ratios: { backup: r1, restoreTest: r2 }, pairedRatios: paired }),
+      `  median of the per-run ratios: backup ${paired.backup.toFixed(3)}, restore-test ${paired.restoreTest.toFixed(3)}; load average now ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} on ${cpus().length} CPUs`,
+      JSON.stringify({
+        bench: 'backup',
+        databaseBytes: size,
+        runs,
+        samplesMs: t,
+        mediansMs: m,
+        ratios: { backup: r1, restoreTest: r2 },
+        pairedRatios: paired,
+      }),
       '',
     ].join('\n'),
   );

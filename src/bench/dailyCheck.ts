@@ -22,17 +22,28 @@ const out = (line = '') => process.stdout.write(`${line}\n`);
 
 function summarize(r: Rounds, directSingle: Record<SectionName, number>): void {
   const w = median(r.whole);
-  const singles = SECTION_NAMES.map((name) => ({ name, wall: median(r.single[name]), inside: median(r.sections[name]), alone: median(r.alone[name]) }));
+  const singles = SECTION_NAMES.map((name) => ({
+    name,
+    wall: median(r.single[name]),
+    inside: median(r.sections[name]),
+    alone: median(r.alone[name]),
+  }));
   const slowest = singles.reduce((a, b) => (b.wall > a.wall ? b : a));
   // In sequence: the slowest single run with the other sections' own (alone) durations added one after another.
   const sequential = slowest.wall - slowest.alone + singles.reduce((a, s) => a + s.alone, 0);
-  out(`\nintegrations answering ${r.latencyMs} ms later (${r.whole.length} rounds; medians; wall = server start → close)`);
+  out(
+    `\nintegrations answering ${r.latencyMs} ms later (${r.whole.length} rounds; medians; wall = server start → close)`,
+  );
   for (const s of singles) {
-    out(`  ${s.name.padEnd(7)} run alone ${ms(s.wall)}; the section itself took ${ms(s.alone)} alone, ${ms(s.inside)} inside the whole check (called directly, no latency: ${ms(directSingle[s.name])})`);
+    out(
+      `  ${s.name.padEnd(7)} run alone ${ms(s.wall)}; the section itself took ${ms(s.alone)} alone, ${ms(s.inside)} inside the whole check (called directly, no latency: ${ms(directSingle[s.name])})`,
+    );
   }
   out(`  median wall time of the whole check:          ${ms(w)}`);
   out(`  median wall time of the slowest single check: ${ms(slowest.wall)} (${slowest.name})`);
-  out(`  ratio whole / slowest single: ${(w / slowest.wall).toFixed(2)} (goal < 1.5); the sections in sequence would take about ${ms(sequential)} (ratio ${(sequential / slowest.wall).toFixed(2)})`);
+  out(
+    `  ratio whole / slowest single: ${(w / slowest.wall).toFixed(2)} (goal < 1.5); the sections in sequence would take about ${ms(sequential)} (ratio ${(sequential / slowest.wall).toFixed(2)})`,
+  );
 }
 
 async function main(): Promise<number> {
@@ -57,9 +68,14 @@ async function main(): Promise<number> {
   for (let i = 0; i < 60 && notOk.length; i++) {
     if (i) await new Promise((r) => setTimeout(r, 2000));
     const sections = await Promise.all(SECTION_NAMES.map((name) => direct[name]()));
-    notOk = sections.flatMap((s) => s.items.filter((x) => x.status !== 'OK').map((x) => `${s.section}: ${x.name} ${x.status} (${x.value})`));
+    notOk = sections.flatMap((s) =>
+      s.items.filter((x) => x.status !== 'OK').map((x) => `${s.section}: ${x.name} ${x.status} (${x.value})`),
+    );
   }
-  if (notOk.length) throw new Error(`${environment} is not healthy after 2 minutes (a halted bot needs a resume):\n  ${notOk.join('\n  ')}`);
+  if (notOk.length)
+    throw new Error(
+      `${environment} is not healthy after 2 minutes (a halted bot needs a resume):\n  ${notOk.join('\n  ')}`,
+    );
   const directSingle = {} as Record<SectionName, number>;
   for (const name of SECTION_NAMES) {
     const times: number[] = [];
@@ -75,7 +91,8 @@ async function main(): Promise<number> {
 
   const client = await connectClient(config);
   const results: Rounds[] = [];
-  for (const latencyMs of [0, latency]) results.push(await measureRounds(client, config, environment, runs, latencyMs, out));
+  for (const latencyMs of [0, latency])
+    results.push(await measureRounds(client, config, environment, runs, latencyMs, out));
   await client.connection.close();
   out(`\n${runs} rounds of daily-check in ${environment}: the whole check, then each section alone`);
   for (const r of results) summarize(r, directSingle);

@@ -35,7 +35,14 @@ function withLatency<T extends object>(impl: T, ms: number): T {
 
 export function slowerDeps(deps: ActivityDeps, ms: number): ActivityDeps {
   const { containers, metrics, alerts, sql, bots } = deps;
-  return { ...deps, containers: withLatency(containers, ms), metrics: withLatency(metrics, ms), alerts: withLatency(alerts, ms), sql: withLatency(sql, ms), bots: withLatency(bots, ms) };
+  return {
+    ...deps,
+    containers: withLatency(containers, ms),
+    metrics: withLatency(metrics, ms),
+    alerts: withLatency(alerts, ms),
+    sql: withLatency(sql, ms),
+    bots: withLatency(bots, ms),
+  };
 }
 
 export interface Rounds {
@@ -47,20 +54,32 @@ export interface Rounds {
 }
 
 /** `runs` rounds on a worker of its own whose integrations answer `latencyMs` later; every run must be OK. */
-export async function measureRounds(client: Client, config: AtcConfig, environment: string, runs: number, latencyMs: number, progress: (line: string) => void): Promise<Rounds> {
+export async function measureRounds(
+  client: Client,
+  config: AtcConfig,
+  environment: string,
+  runs: number,
+  latencyMs: number,
+  progress: (line: string) => void,
+): Promise<Rounds> {
   const taskQueue = `bench-daily-check-${randomUUID()}`;
   const worker = await startWorker(config, { deps: slowerDeps(createDeps(config), latencyMs), taskQueue }); // it closes them
-  const lists = () => Object.fromEntries(SECTION_NAMES.map((n) => [n, [] as number[]])) as Record<SectionName, number[]>;
+  const lists = () =>
+    Object.fromEntries(SECTION_NAMES.map((n) => [n, [] as number[]])) as Record<SectionName, number[]>;
   const rounds: Rounds = { latencyMs, whole: [], single: lists(), sections: lists(), alone: lists() };
   const runCheck = async (tag: string, sections?: SectionName[]) => {
     const handle = await client.workflow.start('dailyCheck', {
       taskQueue,
       workflowId: `bench-daily-check-${environment}-${latencyMs}ms-${tag}-${Date.now()}`,
       args: [{ environment, requestedBy: 'bench', ...(sections ? { sections } : {}) }],
-      typedSearchAttributes: new TypedSearchAttributes([{ key: runbookKey, value: 'daily-check' }, { key: environmentKey, value: environment }]),
+      typedSearchAttributes: new TypedSearchAttributes([
+        { key: runbookKey, value: 'daily-check' },
+        { key: environmentKey, value: environment },
+      ]),
     });
     const result = (await handle.result()) as DailyCheckResult;
-    if (result.overall !== 'OK') throw new Error(`${handle.workflowId} is ${result.overall}, not OK: the rig changed under the benchmark`);
+    if (result.overall !== 'OK')
+      throw new Error(`${handle.workflowId} is ${result.overall}, not OK: the rig changed under the benchmark`);
     const d = await handle.describe();
     return { wallMs: d.closeTime!.getTime() - d.startTime.getTime(), result };
   };

@@ -24,7 +24,12 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.le
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 /** The swap without orchestration: rename + stop the old, create + start the new one (same carry-over rule). */
-async function directSwap(docker: Docker, name: string, image: string, waitHealthy: boolean): Promise<{ swapMs: number; totalMs: number }> {
+async function directSwap(
+  docker: Docker,
+  name: string,
+  image: string,
+  waitHealthy: boolean,
+): Promise<{ swapMs: number; totalMs: number }> {
   const began = Date.now();
   const old = await docker.getContainer(name).inspect();
   const oldImage = await docker.getImage(old.Image).inspect();
@@ -34,13 +39,20 @@ async function directSwap(docker: Docker, name: string, image: string, waitHealt
   const created = await docker.createContainer(createOptionsFrom(carryOverConfig(old, oldImage).info, name, image));
   await created.start();
   const swapMs = Date.now() - began;
-  while (waitHealthy && (await created.inspect()).State.Health?.Status !== 'healthy') await new Promise((r) => setTimeout(r, 100));
+  while (waitHealthy && (await created.inspect()).State.Health?.Status !== 'healthy')
+    await new Promise((r) => setTimeout(r, 100));
   await docker.getContainer(old.Id).remove({ force: true });
   return { swapMs, totalMs: Date.now() - began };
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, service: { type: 'string', default: 'live_connector' }, env: { type: 'string', default: 'dev' } } });
+  const { values } = parseArgs({
+    options: {
+      runs: { type: 'string', default: '5' },
+      service: { type: 'string', default: 'live_connector' },
+      env: { type: 'string', default: 'dev' },
+    },
+  });
   const runs = Number(values.runs);
   const state = readRigState();
   if (!state) throw new Error('no rig: run `node bin/atc rig up` first (with the same ATC_HOME)');
@@ -49,7 +61,11 @@ async function main(): Promise<void> {
   const raw = parse(readFileSync(state.configPath, 'utf8')) as Record<string, Record<string, unknown>>;
   const taskQueue = `bench-deploy-${process.pid}`;
   Object.assign(raw.temporal!, { taskQueue });
-  Object.assign(raw, { dataDir: path.join(dir, 'data'), deploy: { ...raw.deploy, analysisWindow: '0s' }, notify: { channels: [{ type: 'file', path: path.join(dir, 'notifications.jsonl') }] } });
+  Object.assign(raw, {
+    dataDir: path.join(dir, 'data'),
+    deploy: { ...raw.deploy, analysisWindow: '0s' },
+    notify: { channels: [{ type: 'file', path: path.join(dir, 'notifications.jsonl') }] },
+  });
   const configPath = path.join(dir, 'config.yaml');
   writeFileSync(configPath, stringify(raw));
   const config = loadConfig(configPath);
@@ -64,8 +80,13 @@ async function main(): Promise<void> {
   const deploy = async (image: string) => {
     const began = Date.now();
     const input = { environment: values.env, service: service.name, image, requestedBy: 'bench' };
-    const r = (await client.workflow.execute('deploy', { taskQueue, workflowId: `bench-deploy-${Date.now()}`, args: [input] })) as DeployResult;
-    if (r.outcome !== 'succeeded') throw new Error(`deploy of ${image}: ${r.outcome}: ${r.detail} ${JSON.stringify(r.refusals)}`);
+    const r = (await client.workflow.execute('deploy', {
+      taskQueue,
+      workflowId: `bench-deploy-${Date.now()}`,
+      args: [input],
+    })) as DeployResult;
+    if (r.outcome !== 'succeeded')
+      throw new Error(`deploy of ${image}: ${r.outcome}: ${r.detail} ${JSON.stringify(r.refusals)}`);
     return Date.now() - began;
   };
   try {
@@ -77,7 +98,9 @@ async function main(): Promise<void> {
       t.deploy.push(await deploy(IMAGES[0]!));
       t.swap.push((await directSwap(docker, service.container, IMAGES[1]!, false)).swapMs);
       await new Promise((r) => setTimeout(r, 3000)); // let the unwaited container come up before the next deploy's preflight
-      process.stdout.write(`  run ${i + 1}: deploy ${secs(t.deploy.at(-2)!)} / ${secs(t.deploy.at(-1)!)}, direct+healthy ${secs(direct.totalMs)}, direct ${secs(t.swap.at(-1)!)}\n`);
+      process.stdout.write(
+        `  run ${i + 1}: deploy ${secs(t.deploy.at(-2)!)} / ${secs(t.deploy.at(-1)!)}, direct+healthy ${secs(direct.totalMs)}, direct ${secs(t.swap.at(-1)!)}\n`,
+      );
     }
   } finally {
     await worker.shutdown();

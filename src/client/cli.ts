@@ -26,7 +26,10 @@ export const VERBS: readonly Verb[] = [
   ...[rigVerb, simVerb, serveVerb, upVerb, runVerb, listVerb, showVerb, approveVerb, rejectVerb, cancelVerb],
   ...[schedulesVerb, deploymentsVerb, ...incidentVerbs, backupsVerb],
 ];
-export const NAMED_RUNBOOKS: readonly NamedRunbook[] = Object.entries(RUNBOOKS).map(([name, entry]) => ({ name, entry }));
+export const NAMED_RUNBOOKS: readonly NamedRunbook[] = Object.entries(RUNBOOKS).map(([name, entry]) => ({
+  name,
+  entry,
+}));
 
 /** What the command line asks for: a text to print (help, or no verb at all) or a verb to run with its flags. */
 export type CommandLine =
@@ -34,10 +37,16 @@ export type CommandLine =
   | { kind: 'verb'; verb: Verb; runbook?: NamedRunbook; flags: Flags; positionals: string[] };
 
 const parseOptions = (flags: FlagSpecs): NonNullable<ParseArgsConfig['options']> =>
-  Object.fromEntries(Object.entries(flags).map(([name, f]) => [name, f.short ? { type: f.type, short: f.short } : { type: f.type }]));
+  Object.fromEntries(
+    Object.entries(flags).map(([name, f]) => [name, f.short ? { type: f.type, short: f.short } : { type: f.type }]),
+  );
 
 /** Every flag any verb or runbook declares: only to find the verb (and the runbook) wherever the flags stand. */
-const ANY_FLAG: FlagSpecs = Object.assign({}, ...VERBS.map((v) => verbFlags(v)), ...NAMED_RUNBOOKS.map((r) => r.entry.flags)) as FlagSpecs;
+const ANY_FLAG: FlagSpecs = Object.assign(
+  {},
+  ...VERBS.map((v) => verbFlags(v)),
+  ...NAMED_RUNBOOKS.map((r) => r.entry.flags),
+) as FlagSpecs;
 
 /**
  * Parses argv with the flags of its verb only (for `run`, the verb's and the chosen runbook's): a flag the verb does
@@ -51,8 +60,10 @@ export function parseCommandLine(argv: string[]): CommandLine {
   const verb = VERBS.find((v) => v.name === name);
   if (!verb) throw new BadInputError(`unknown verb "${name}"\n${full}`);
   const runbooks = `runbooks: ${NAMED_RUNBOOKS.map((r) => r.name).join(', ')}`;
-  const runbook = verb === runVerb && runbookName !== undefined ? NAMED_RUNBOOKS.find((r) => r.name === runbookName) : undefined;
-  if (verb === runVerb && runbookName !== undefined && !runbook) throw new BadInputError(`unknown runbook "${runbookName}"; ${runbooks}\n${verbUsage(verb, NAMED_RUNBOOKS)}`);
+  const runbook =
+    verb === runVerb && runbookName !== undefined ? NAMED_RUNBOOKS.find((r) => r.name === runbookName) : undefined;
+  if (verb === runVerb && runbookName !== undefined && !runbook)
+    throw new BadInputError(`unknown runbook "${runbookName}"; ${runbooks}\n${verbUsage(verb, NAMED_RUNBOOKS)}`);
   const usage = verbUsage(verb, NAMED_RUNBOOKS, runbook);
   if (scan.values.help === true) return { kind: 'usage', text: usage, code: 0 };
   if (verb === runVerb && !runbook) throw new BadInputError(`${usageLine(verb)}; ${runbooks}`);
@@ -71,7 +82,8 @@ export function parseCommandLine(argv: string[]): CommandLine {
   // --input stands for the runbook's flags: then none of them is required
   const mustHave = { ...(values.input === undefined ? runbook?.entry.flags : {}), ...verb.flags };
   const missing = Object.entries(mustHave).filter(([n, f]) => f.required && values[n] === undefined);
-  if (missing.length) throw new BadInputError(`${label} needs ${missing.map(([n, f]) => flagText(n, f)).join(', ')}\n${usage}`);
+  if (missing.length)
+    throw new BadInputError(`${label} needs ${missing.map(([n, f]) => flagText(n, f)).join(', ')}\n${usage}`);
   return { kind: 'verb', verb, runbook, flags: values, positionals: parsed.positionals.slice(1) };
 }
 
@@ -85,7 +97,10 @@ export interface CliIo {
   out(text: string): void;
   err(text: string): void;
 }
-const processIo: CliIo = { out: (t) => void process.stdout.write(`${t}\n`), err: (t) => void process.stderr.write(`${t}\n`) };
+const processIo: CliIo = {
+  out: (t) => void process.stdout.write(`${t}\n`),
+  err: (t) => void process.stderr.write(`${t}\n`),
+};
 
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   try {

@@ -22,7 +22,11 @@ export interface Verb {
 
 /** Declared once, merged into every verb's flags (--json only into the verbs that take it). */
 export const GLOBAL_FLAGS: FlagSpecs = {
-  config: { type: 'string', value: 'F', help: "the config file (default: $ATC_CONFIG, else the rig's config, else the embedded default)" },
+  config: {
+    type: 'string',
+    value: 'F',
+    help: "the config file (default: $ATC_CONFIG, else the rig's config, else the embedded default)",
+  },
   help: { type: 'boolean', short: 'h', help: 'print the usage' },
 };
 export const JSON_FLAG: FlagSpec = { type: 'boolean', help: 'JSON on stdout' };

@@ -4,7 +4,10 @@ import type { Route } from './server';
 import { ALERTMANAGER_WEBHOOK_PATH, alertmanagerRoute } from './webhook/alertmanagerRoute';
 import { createIncidentStarter } from './webhook/incidentStarter';
 
-export function serviceRoutes(config: AtcConfig, log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Record<string, Route> {
+export function serviceRoutes(
+  config: AtcConfig,
+  log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): Record<string, Route> {
   return {
     [`POST ${ALERTMANAGER_WEBHOOK_PATH}`]: alertmanagerRoute(config, createIncidentStarter(config), log),
   };

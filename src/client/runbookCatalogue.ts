@@ -12,7 +12,9 @@ export type { Flags, RunbookEntry } from '../runbooks/shared/cli';
 
 export const RUNBOOKS: Record<string, RunbookEntry> = {
   'rig-smoke': rigSmokeEntry,
-  backup: backupEntry, restore: restoreEntry, 'restore-test': restoreTestEntry,
+  backup: backupEntry,
+  restore: restoreEntry,
+  'restore-test': restoreTestEntry,
   'bot-halt': botHaltEntry,
   'bot-resume': botResumeEntry,
   'daily-check': dailyCheckEntry,

@@ -7,7 +7,10 @@ import type { AddressInfo } from 'node:net';
 import { renderMetrics, httpRequests } from '../observability/serviceMetrics';
 
 export class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -30,7 +33,10 @@ export interface ServerOptions {
 
 function send(res: http.ServerResponse, r: HttpResponse): void {
   const text = typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
-  res.writeHead(r.status, { ...r.headers, 'content-type': r.contentType ?? (typeof r.body === 'string' ? 'text/plain; charset=utf-8' : 'application/json') });
+  res.writeHead(r.status, {
+    ...r.headers,
+    'content-type': r.contentType ?? (typeof r.body === 'string' ? 'text/plain; charset=utf-8' : 'application/json'),
+  });
   res.end(text);
 }
 
@@ -40,7 +46,11 @@ export function createHttpServer(opts: ServerOptions): http.Server {
       const h = await opts.health();
       return { status: h.ok ? 200 : 503, body: { ok: h.ok, ...h.detail } };
     },
-    'GET /metrics': async () => ({ status: 200, body: await renderMetrics(opts.sdkMetricsUrl?.()), contentType: 'text/plain; version=0.0.4' }),
+    'GET /metrics': async () => ({
+      status: 200,
+      body: await renderMetrics(opts.sdkMetricsUrl?.()),
+      contentType: 'text/plain; version=0.0.4',
+    }),
     ...opts.routes,
   };
   return http.createServer((req, res) => {
@@ -49,7 +59,9 @@ export function createHttpServer(opts: ServerOptions): http.Server {
     const route = routes[key];
     const answer = route
       ? route(req)
-      : Promise.reject(new HttpError(Object.keys(routes).some((k) => k.endsWith(` ${path}`)) ? 405 : 404, `no route ${key}`));
+      : Promise.reject(
+          new HttpError(Object.keys(routes).some((k) => k.endsWith(` ${path}`)) ? 405 : 404, `no route ${key}`),
+        );
     answer
       .catch((err: unknown) => {
         if (err instanceof HttpError) return { status: err.status, body: { error: err.message } };

@@ -13,7 +13,8 @@ export function verbFlags(verb: Verb, runbook?: NamedRunbook): FlagSpecs {
   return { ...runbook?.entry.flags, ...verb.flags, ...(verb.json ? { json: JSON_FLAG } : {}), ...GLOBAL_FLAGS };
 }
 
-export const flagText = (name: string, f: FlagSpec): string => `--${name}${f.type === 'string' ? ` ${f.value ?? 'V'}` : ''}`;
+export const flagText = (name: string, f: FlagSpec): string =>
+  `--${name}${f.type === 'string' ? ` ${f.value ?? 'V'}` : ''}`;
 
 /** `--as <who> [--comment C]`: required flags bare, optional ones in brackets; the global ones left out. */
 const flagsSynopsis = (flags: FlagSpecs): string[] =>
@@ -31,7 +32,9 @@ export const usageLine = (verb: Verb, runbook?: NamedRunbook): string => `usage:
 /** Two columns; a left side wider than `width` puts its right side on the next line. */
 function table(rows: [string, string][], width = 46): string[] {
   const w = Math.min(width, Math.max(0, ...rows.map(([left]) => left.length)));
-  return rows.map(([left, right]) => (left.length <= w ? `  ${left.padEnd(w)}  ${right}` : `  ${left}\n  ${' '.repeat(w)}  ${right}`));
+  return rows.map(([left, right]) =>
+    left.length <= w ? `  ${left.padEnd(w)}  ${right}` : `  ${left}\n  ${' '.repeat(w)}  ${right}`,
+  );
 }
 
 /** `atc <verb> --help`, `atc run <runbook> --help`: the synopsis, what it does, one line per flag (and for `run`, the runbooks). */
@@ -41,7 +44,8 @@ export function verbUsage(verb: Verb, runbooks: readonly NamedRunbook[], runbook
     `${f.help}${f.required ? ' (required)' : ''}`,
   ]);
   const lines = [usageLine(verb, runbook), runbook ? runbook.entry.summary : verb.summary, ...table(flags)];
-  if (verb.name === 'run' && !runbook) lines.push('runbooks:', ...table(runbooks.map((r) => [r.name, r.entry.summary])));
+  if (verb.name === 'run' && !runbook)
+    lines.push('runbooks:', ...table(runbooks.map((r) => [r.name, r.entry.summary])));
   return lines.join('\n');
 }
 
@@ -49,7 +53,9 @@ export function verbUsage(verb: Verb, runbooks: readonly NamedRunbook[], runbook
 export function fullUsage(verbs: readonly Verb[], runbooks: readonly NamedRunbook[]): string {
   const run = verbs.find((v) => v.name === 'run');
   const runFlags = run ? flagsSynopsis(verbFlags(run)).join(' ') : '';
-  const globals = Object.entries(GLOBAL_FLAGS).map(([name, f]) => `${flagText(name, f)}${f.short ? `, -${f.short}` : ''}: ${f.help}`);
+  const globals = Object.entries(GLOBAL_FLAGS).map(
+    ([name, f]) => `${flagText(name, f)}${f.short ? `, -${f.short}` : ''}: ${f.help}`,
+  );
   return [
     'usage: atc <verb> [options]   (atc <verb> --help, atc run <runbook> --help: the flags of one)',
     ...table(verbs.map((v) => [synopsis(v), v.summary])),

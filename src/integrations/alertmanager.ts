@@ -19,7 +19,12 @@ export interface SilenceRequest {
   comment: string;
 }
 export interface AlertSource {
-  listAlerts(opts?: { active?: boolean; silenced?: boolean; inhibited?: boolean; filter?: string[] }): Promise<ActiveAlert[]>;
+  listAlerts(opts?: {
+    active?: boolean;
+    silenced?: boolean;
+    inhibited?: boolean;
+    filter?: string[];
+  }): Promise<ActiveAlert[]>;
   createSilence(s: SilenceRequest): Promise<string>; // silence id
   expireSilence(id: string): Promise<void>; // idempotent
   version(): Promise<string>;
@@ -64,8 +69,13 @@ export function createAlertmanagerClient(baseUrl: string, timeoutMs = 5000): Ale
     },
 
     async createSilence(s) {
-      const res = await fetchJson<{ silenceID?: unknown } | undefined>(`${base}/api/v2/silences`, jsonInit('POST', s), timeoutMs);
-      if (typeof res?.silenceID !== 'string') throw new PermanentError('alertmanager silence: no silenceID in the answer');
+      const res = await fetchJson<{ silenceID?: unknown } | undefined>(
+        `${base}/api/v2/silences`,
+        jsonInit('POST', s),
+        timeoutMs,
+      );
+      if (typeof res?.silenceID !== 'string')
+        throw new PermanentError('alertmanager silence: no silenceID in the answer');
       return res.silenceID;
     },
 
@@ -80,7 +90,11 @@ export function createAlertmanagerClient(baseUrl: string, timeoutMs = 5000): Ale
     },
 
     async version() {
-      const status = await fetchJson<{ versionInfo?: { version?: unknown } } | undefined>(`${base}/api/v2/status`, {}, timeoutMs);
+      const status = await fetchJson<{ versionInfo?: { version?: unknown } } | undefined>(
+        `${base}/api/v2/status`,
+        {},
+        timeoutMs,
+      );
       const version = status?.versionInfo?.version;
       if (typeof version !== 'string') throw new PermanentError('alertmanager status: versionInfo.version missing');
       return version;

@@ -17,7 +17,15 @@ export const manifestSchema = z.object({
   encoding: z.string(),
   extensions: z.array(z.object({ name: z.string(), version: z.string() })),
   timescaledb: z.boolean(),
-  tables: z.array(z.object({ schema: z.string(), name: z.string(), kind: z.enum(['table', 'partitioned']), rows: z.number(), bytes: z.number() })),
+  tables: z.array(
+    z.object({
+      schema: z.string(),
+      name: z.string(),
+      kind: z.enum(['table', 'partitioned']),
+      rows: z.number(),
+      bytes: z.number(),
+    }),
+  ),
   databaseBytes: z.number(),
   format: z.enum(['custom', 'directory']),
   archive: z.string(), // what pg_restore reads: the file (custom) or the folder (directory), relative to the backup folder
@@ -32,7 +40,11 @@ export const manifestSchema = z.object({
 export type BackupManifest = z.infer<typeof manifestSchema>;
 
 /** Which complete backups retention removes: keeps every backup of the newest `daily` days that have backups and the newest backup of each of the newest `monthly` months. */
-export function retentionPlan(backups: { id: string; finishedAt: string }[], keep: { daily: number; monthly: number }, always: string[] = []): string[] {
+export function retentionPlan(
+  backups: { id: string; finishedAt: string }[],
+  keep: { daily: number; monthly: number },
+  always: string[] = [],
+): string[] {
   const sorted = [...backups].sort((a, b) => b.finishedAt.localeCompare(a.finishedAt));
   const days = [...new Set(sorted.map((b) => b.finishedAt.slice(0, 10)))].slice(0, keep.daily);
   const kept = new Set(always);

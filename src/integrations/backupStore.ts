@@ -36,15 +36,25 @@ export function createBackupStore(dir: string): BackupStore {
   const folder = (id: string) => path.join(dir, id);
 
   async function read(id: string): Promise<ReadResult> {
-    if (!BACKUP_ID.test(id)) return { ok: false, reason: `${JSON.stringify(id)} is not a backup id (expected <database>-<YYYYMMDDTHHMMSS.mmmZ>)` };
+    if (!BACKUP_ID.test(id))
+      return {
+        ok: false,
+        reason: `${JSON.stringify(id)} is not a backup id (expected <database>-<YYYYMMDDTHHMMSS.mmmZ>)`,
+      };
     let text: string;
     try {
       text = await readFile(path.join(folder(id), MANIFEST_FILE), 'utf8');
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      const folderThere = await readdir(folder(id)).then(() => true, () => false);
+      const folderThere = await readdir(folder(id)).then(
+        () => true,
+        () => false,
+      );
       if (!folderThere) return { ok: false, reason: `no backup ${id} in ${dir}` };
-      return { ok: false, reason: `backup ${id} has no readable ${MANIFEST_FILE} (${code ?? 'error'}): incomplete or not a backup` };
+      return {
+        ok: false,
+        reason: `backup ${id} has no readable ${MANIFEST_FILE} (${code ?? 'error'}): incomplete or not a backup`,
+      };
     }
     let raw: unknown;
     try {
@@ -53,8 +63,13 @@ export function createBackupStore(dir: string): BackupStore {
       return { ok: false, reason: `backup ${id}: ${MANIFEST_FILE} is not valid JSON (${errorMessage(err)})` };
     }
     const parsed = manifestSchema.safeParse(raw);
-    if (!parsed.success) return { ok: false, reason: `backup ${id}: ${MANIFEST_FILE} is invalid (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})` };
-    if (parsed.data.id !== id) return { ok: false, reason: `backup ${id}: its manifest names another backup (${parsed.data.id})` };
+    if (!parsed.success)
+      return {
+        ok: false,
+        reason: `backup ${id}: ${MANIFEST_FILE} is invalid (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})`,
+      };
+    if (parsed.data.id !== id)
+      return { ok: false, reason: `backup ${id}: its manifest names another backup (${parsed.data.id})` };
     return { ok: true, manifest: parsed.data };
   }
 
@@ -63,7 +78,9 @@ export function createBackupStore(dir: string): BackupStore {
     folder,
     read,
     async list(database) {
-      const names = (await readdir(dir, { withFileTypes: true }).catch(() => [])).filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name);
+      const names = (await readdir(dir, { withFileTypes: true }).catch(() => []))
+        .filter((d) => d.isDirectory() && !d.name.startsWith('.'))
+        .map((d) => d.name);
       const backups: BackupManifest[] = [];
       const incomplete: { id: string; reason: string }[] = [];
       for (const id of names) {
@@ -105,8 +122,12 @@ export function createBackupStore(dir: string): BackupStore {
         const full = path.join(folder(manifest.id), f.path);
         const actual = await sha256File(full).catch((err: NodeJS.ErrnoException) => err.code ?? errorMessage(err));
         if (typeof actual === 'string') problems.push(`${f.path}: cannot be read (${actual})`);
-        else if (actual.bytes !== f.bytes) problems.push(`${f.path}: ${actual.bytes} bytes, the manifest says ${f.bytes} (truncated or changed)`);
-        else if (actual.sha256 !== f.sha256) problems.push(`${f.path}: sha256 ${actual.sha256.slice(0, 12)}…, the manifest says ${f.sha256.slice(0, 12)}… (corrupted)`);
+        else if (actual.bytes !== f.bytes)
+          problems.push(`${f.path}: ${actual.bytes} bytes, the manifest says ${f.bytes} (truncated or changed)`);
+        else if (actual.sha256 !== f.sha256)
+          problems.push(
+            `${f.path}: sha256 ${actual.sha256.slice(0, 12)}…, the manifest says ${f.sha256.slice(0, 12)}… (corrupted)`,
+          );
       }
       return problems;
     },

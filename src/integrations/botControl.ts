@@ -28,9 +28,15 @@ export function parseBotState(body: unknown, where: string): BotState {
     if (typeof b.mode !== 'string') problems.push('mode is not a string');
   }
   if (problems.length > 0) {
-    throw new PermanentError(`${where}: malformed bot state (${problems.join(', ')}): ${truncate(JSON.stringify(body) ?? 'empty', 200)}`);
+    throw new PermanentError(
+      `${where}: malformed bot state (${problems.join(', ')}): ${truncate(JSON.stringify(body) ?? 'empty', 200)}`,
+    );
   }
-  return { newOrdersEnabled: b!.newOrdersEnabled as boolean, openOrders: b!.openOrders as number, mode: b!.mode as string };
+  return {
+    newOrdersEnabled: b!.newOrdersEnabled as boolean,
+    openOrders: b!.openOrders as number,
+    mode: b!.mode as string,
+  };
 }
 
 export function createBotControl(timeoutMs = 3000): BotControl {

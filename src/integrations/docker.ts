@@ -48,7 +48,8 @@ const statusCodeOf = (err: unknown): number | undefined => (err as { statusCode?
 export function toDockerError(err: unknown, what: string): Error {
   const code = statusCodeOf(err);
   const reason = (err as { json?: { message?: string } })?.json?.message ?? errorMessage(err);
-  if (code === undefined && isConnectionError(err)) return new UnreachableError(`docker ${what}: engine not reachable (${(err as { code?: string }).code})`);
+  if (code === undefined && isConnectionError(err))
+    return new UnreachableError(`docker ${what}: engine not reachable (${(err as { code?: string }).code})`);
   if (code === undefined || code >= 500) return new TransientError(`docker ${what}: ${reason}`);
   return new PermanentError(`docker ${what}: ${reason}`);
 }
@@ -69,16 +70,46 @@ function endpointConfig(info: Docker.ContainerInspectInfo, net: Endpoint): Docke
 }
 
 /** Create options that carry over a container's configuration (ContainerConfig + the HostConfig that matters). */
-export function createOptionsFrom(info: Docker.ContainerInspectInfo, name: string, image: string): Docker.ContainerCreateOptions {
+export function createOptionsFrom(
+  info: Docker.ContainerInspectInfo,
+  name: string,
+  image: string,
+): Docker.ContainerCreateOptions {
   const h = info.HostConfig;
   const networks = networksOf(info);
   // API < 1.44 accepts a single network at create time: the NetworkMode one (or the first); the rest are connected after.
   const primary = networks.find(([net]) => net === h.NetworkMode) ?? networks[0];
   return {
-    ...pick(info.Config as Docker.ContainerCreateOptions, ['Env', 'Labels', 'Cmd', 'Entrypoint', 'WorkingDir', 'User', 'ExposedPorts', 'Healthcheck', 'Tty', 'OpenStdin', 'StopSignal']),
+    ...pick(info.Config as Docker.ContainerCreateOptions, [
+      'Env',
+      'Labels',
+      'Cmd',
+      'Entrypoint',
+      'WorkingDir',
+      'User',
+      'ExposedPorts',
+      'Healthcheck',
+      'Tty',
+      'OpenStdin',
+      'StopSignal',
+    ]),
     name,
     Image: image,
-    HostConfig: pick(h, ['Binds', 'Mounts', 'PortBindings', 'NetworkMode', 'RestartPolicy', 'ExtraHosts', 'LogConfig', 'Init', 'CapAdd', 'CapDrop', 'Memory', 'NanoCpus', 'Tmpfs']),
+    HostConfig: pick(h, [
+      'Binds',
+      'Mounts',
+      'PortBindings',
+      'NetworkMode',
+      'RestartPolicy',
+      'ExtraHosts',
+      'LogConfig',
+      'Init',
+      'CapAdd',
+      'CapDrop',
+      'Memory',
+      'NanoCpus',
+      'Tmpfs',
+    ]),
     NetworkingConfig: primary ? { EndpointsConfig: { [primary[0]]: endpointConfig(info, primary[1]) } } : undefined,
   };
 }
@@ -89,7 +120,11 @@ function pick<T extends object, K extends keyof T>(source: T, keys: K[]): Pick<T
 
 export function createDockerRuntime(socketPath: string): ContainerRuntime {
   const docker = new Docker({ socketPath });
-  async function call<T>(what: string, fn: () => Promise<T>, ok: (code: number | undefined) => boolean = () => false): Promise<T | undefined> {
+  async function call<T>(
+    what: string,
+    fn: () => Promise<T>,
+    ok: (code: number | undefined) => boolean = () => false,
+  ): Promise<T | undefined> {
     try {
       return await fn();
     } catch (err) {
@@ -98,8 +133,18 @@ export function createDockerRuntime(socketPath: string): ContainerRuntime {
     }
   }
   const container = (name: string) => docker.getContainer(name);
-  const inspect = (name: string) => call(`inspect ${name}`, () => container(name).inspect(), (c) => c === 404);
-  const inspectImage = (ref: string) => call(`image ${ref}`, () => docker.getImage(ref).inspect(), (c) => c === 404);
+  const inspect = (name: string) =>
+    call(
+      `inspect ${name}`,
+      () => container(name).inspect(),
+      (c) => c === 404,
+    );
+  const inspectImage = (ref: string) =>
+    call(
+      `image ${ref}`,
+      () => docker.getImage(ref).inspect(),
+      (c) => c === 404,
+    );
   const imageId = async (ref: string) => (await inspectImage(ref))?.Id;
 
   return {
@@ -107,7 +152,14 @@ export function createDockerRuntime(socketPath: string): ContainerRuntime {
     async listContainers(filter) {
       const filters = filter?.label ? { label: [filter.label] } : undefined;
       const list = (await call('ps', () => docker.listContainers({ all: true, filters })))!;
-      return list.map((c) => ({ name: (c.Names[0] ?? '').replace(/^\//, ''), id: c.Id, image: c.Image, state: c.State, status: c.Status, labels: c.Labels ?? {} }));
+      return list.map((c) => ({
+        name: (c.Names[0] ?? '').replace(/^\//, ''),
+        id: c.Id,
+        image: c.Image,
+        state: c.State,
+        status: c.Status,
+        labels: c.Labels ?? {},
+      }));
     },
     async status(name) {
       const info = await inspect(name);
@@ -116,31 +168,69 @@ export function createDockerRuntime(socketPath: string): ContainerRuntime {
       const { Running: running, Status: state, ExitCode: exitCode } = info.State;
       return {
         ...{ exists: true, name: info.Name.replace(/^\//, ''), id: info.Id, running, state, exitCode },
-        ...{ health: HEALTH.find((h) => h === health) ?? 'none', restartCount: info.RestartCount, image: info.Config.Image, imageId: info.Image },
+        ...{
+          health: HEALTH.find((h) => h === health) ?? 'none',
+          restartCount: info.RestartCount,
+          image: info.Config.Image,
+          imageId: info.Image,
+        },
       };
     },
-    start: async (name) => void (await call(`start ${name}`, () => container(name).start(), (c) => c === 304)),
-    stop: async (name, t) => void (await call(`stop ${name}`, () => container(name).stop(t === undefined ? {} : { t }), (c) => c === 304)),
-    restart: async (name, t) => void (await call(`restart ${name}`, () => container(name).restart(t === undefined ? {} : { t }))),
+    start: async (name) =>
+      void (await call(
+        `start ${name}`,
+        () => container(name).start(),
+        (c) => c === 304,
+      )),
+    stop: async (name, t) =>
+      void (await call(
+        `stop ${name}`,
+        () => container(name).stop(t === undefined ? {} : { t }),
+        (c) => c === 304,
+      )),
+    restart: async (name, t) =>
+      void (await call(`restart ${name}`, () => container(name).restart(t === undefined ? {} : { t }))),
     imageExists: async (ref) => (await imageId(ref)) !== undefined,
     inspect,
     async rename(name, newName) {
-      const done = await call(`rename ${name}`, () => container(name).rename({ name: newName }).then(() => true), (c) => c === 404);
+      const done = await call(
+        `rename ${name}`,
+        () =>
+          container(name)
+            .rename({ name: newName })
+            .then(() => true),
+        (c) => c === 404,
+      );
       if (!done && !(await inspect(newName))) throw new PermanentError(`docker rename ${name}: no such container`);
     },
-    remove: async (name, opts = {}) => void (await call(`remove ${name}`, () => container(name).remove({ force: opts.force ?? false }), (c) => c === 404)),
+    remove: async (name, opts = {}) =>
+      void (await call(
+        `remove ${name}`,
+        () => container(name).remove({ force: opts.force ?? false }),
+        (c) => c === 404,
+      )),
     async createFromInspect(info, { name, image }) {
       const options = createOptionsFrom(info, name, image);
-      const created = await call(`create ${name}`, () => docker.createContainer(options), (c) => c === 409);
+      const created = await call(
+        `create ${name}`,
+        () => docker.createContainer(options),
+        (c) => c === 409,
+      );
       const existing = created ? undefined : await inspect(name); // 409: a retry; accept the container only if it is ours
       if (!created && existing?.Config.Image !== image) {
-        throw new PermanentError(`docker create ${name}: a container with that name exists with image ${existing?.Config.Image ?? '?'}`);
+        throw new PermanentError(
+          `docker create ${name}: a container with that name exists with image ${existing?.Config.Image ?? '?'}`,
+        );
       }
       const id = created?.id ?? existing!.Id;
       const primary = Object.keys(options.NetworkingConfig?.EndpointsConfig ?? {});
       for (const [net, cfg] of networksOf(info).filter(([n]) => !primary.includes(n))) {
         const EndpointConfig = endpointConfig(info, cfg); // already connected (a retry) answers 403/409: fine
-        await call(`connect ${name} ${net}`, () => docker.getNetwork(net).connect({ Container: id, EndpointConfig }), (c) => c === 403 || c === 409);
+        await call(
+          `connect ${name} ${net}`,
+          () => docker.getNetwork(net).connect({ Container: id, EndpointConfig }),
+          (c) => c === 403 || c === 409,
+        );
       }
       return id;
     },

@@ -5,7 +5,14 @@
  * Messages name the target by origin and path only (no query string, no user info), or by a caller-given label,
  * so a secret carried in a URL (a webhook token, a password) never reaches an error message.
  */
-import { AtcError, BadInputError, PermanentError, TransientError, UnreachableError, isConnectionError } from '../errors';
+import {
+  AtcError,
+  BadInputError,
+  PermanentError,
+  TransientError,
+  UnreachableError,
+  isConnectionError,
+} from '../errors';
 
 export interface HttpResponse {
   status: number;
@@ -32,7 +39,12 @@ export function truncate(text: string, max = MAX_BODY_IN_MESSAGE): string {
 }
 
 /** Sends the request and reads the body as text. Only transport failures throw (UnreachableError/BadInputError). */
-export async function httpRequest(url: string, init: RequestInit = {}, timeoutMs = 5000, label?: string): Promise<HttpResponse> {
+export async function httpRequest(
+  url: string,
+  init: RequestInit = {},
+  timeoutMs = 5000,
+  label?: string,
+): Promise<HttpResponse> {
   const what = describeTarget(url, init, label);
   if (!URL.canParse(url)) throw new BadInputError(`${what}: not a valid URL`);
   const timeout = AbortSignal.timeout(timeoutMs);
@@ -51,7 +63,9 @@ export async function httpRequest(url: string, init: RequestInit = {}, timeoutMs
       throw new UnreachableError(`${what}: cannot connect (${cause?.code ?? cause?.message ?? 'network error'})`);
     }
     // e.g. the connection dropped in the middle of the answer ("terminated")
-    throw new TransientError(`${what}: ${(err as Error)?.message ?? String(err)}${cause?.code ? ` (${cause.code})` : ''}`);
+    throw new TransientError(
+      `${what}: ${(err as Error)?.message ?? String(err)}${cause?.code ? ` (${cause.code})` : ''}`,
+    );
   }
 }
 
@@ -79,7 +93,12 @@ export async function fetchOk(url: string, init: RequestInit = {}, timeoutMs = 5
 }
 
 /** Request + status check + JSON parse. An empty body (e.g. 204) gives undefined. */
-export async function fetchJson<T = unknown>(url: string, init: RequestInit = {}, timeoutMs = 5000, label?: string): Promise<T> {
+export async function fetchJson<T = unknown>(
+  url: string,
+  init: RequestInit = {},
+  timeoutMs = 5000,
+  label?: string,
+): Promise<T> {
   const what = describeTarget(url, init, label);
   const res = await httpRequest(url, init, timeoutMs, label);
   const error = statusError(res, what);

@@ -41,7 +41,14 @@ export function channelName(channel: ChannelConfig, index: number): string {
 /** Reads a secret's value when it is needed (the composition root passes the config's reader; a rotated file is seen). */
 export type SecretReader = (ref: SecretRef | undefined) => string | undefined;
 
-async function deliver(channel: ChannelConfig, name: string, line: string, record: object, log: (line: string) => void, secret: SecretReader): Promise<void> {
+async function deliver(
+  channel: ChannelConfig,
+  name: string,
+  line: string,
+  record: object,
+  log: (line: string) => void,
+  secret: SecretReader,
+): Promise<void> {
   switch (channel.type) {
     case 'log':
       log(line);
@@ -63,7 +70,11 @@ async function deliver(channel: ChannelConfig, name: string, line: string, recor
  * Sends every notification to every channel. One failing channel does not stop the others; afterwards a
  * TransientError names the failed channels so an activity retries (log/file writes are cheap to repeat).
  */
-export function createNotifier(channels: ChannelConfig[], secret: SecretReader, log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Notifier {
+export function createNotifier(
+  channels: ChannelConfig[],
+  secret: SecretReader,
+  log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): Notifier {
   return {
     async notify(n) {
       const record = { ts: new Date().toISOString(), ...n };
@@ -78,7 +89,9 @@ export function createNotifier(channels: ChannelConfig[], secret: SecretReader, 
         return [message.startsWith(name) ? message : `${name}: ${message}`];
       });
       if (failures.length > 0) {
-        throw new TransientError(`notification failed on ${failures.length} of ${channels.length} channels: ${failures.join('; ')}`);
+        throw new TransientError(
+          `notification failed on ${failures.length} of ${channels.length} channels: ${failures.join('; ')}`,
+        );
       }
     },
   };

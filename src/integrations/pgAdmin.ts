@@ -72,12 +72,21 @@ export function createPgAdmin(server: PgServer): PgAdmin {
   const maint = <T>(fn: (sql: SqlExec) => Promise<T>) => withDatabase(server.maintenanceDatabase, fn);
 
   return {
-    exists: (db) => maint(async (sql) => (await sql.query('SELECT 1 FROM pg_database WHERE datname = $1', [db])).rows.length > 0),
-    create: (db) => maint(async (sql) => void (await sql.query(`CREATE DATABASE ${quoteIdent(db)} TEMPLATE template0`))),
-    drop: (db) => maint(async (sql) => void (await sql.query(`DROP DATABASE IF EXISTS ${quoteIdent(db)} WITH (FORCE)`))),
-    rename: (from, to) => maint(async (sql) => void (await sql.query(`ALTER DATABASE ${quoteIdent(from)} RENAME TO ${quoteIdent(to)}`))),
+    exists: (db) =>
+      maint(async (sql) => (await sql.query('SELECT 1 FROM pg_database WHERE datname = $1', [db])).rows.length > 0),
+    create: (db) =>
+      maint(async (sql) => void (await sql.query(`CREATE DATABASE ${quoteIdent(db)} TEMPLATE template0`))),
+    drop: (db) =>
+      maint(async (sql) => void (await sql.query(`DROP DATABASE IF EXISTS ${quoteIdent(db)} WITH (FORCE)`))),
+    rename: (from, to) =>
+      maint(async (sql) => void (await sql.query(`ALTER DATABASE ${quoteIdent(from)} RENAME TO ${quoteIdent(to)}`))),
     connections: (db) =>
-      maint(async (sql) => Number((await sql.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1', [db])).rows[0]?.n ?? 0)),
+      maint(async (sql) =>
+        Number(
+          (await sql.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1', [db]))
+            .rows[0]?.n ?? 0,
+        ),
+      ),
     withDatabase,
   };
 }

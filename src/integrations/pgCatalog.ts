@@ -38,22 +38,34 @@ ORDER BY 1, 2`;
 export async function describeDatabase(sql: SqlExec): Promise<DatabaseInfo> {
   // One after the other: a pg connection runs one query at a time.
   const version = await sql.query<{ server_version: string }>('SHOW server_version');
-  const db = await sql.query<{ bytes: string; encoding: string }>('SELECT pg_database_size(current_database()) AS bytes, pg_encoding_to_char(encoding) AS encoding FROM pg_database WHERE datname = current_database()');
-  const exts = await sql.query<{ name: string; version: string }>('SELECT extname AS name, extversion AS version FROM pg_extension ORDER BY 1');
+  const db = await sql.query<{ bytes: string; encoding: string }>(
+    'SELECT pg_database_size(current_database()) AS bytes, pg_encoding_to_char(encoding) AS encoding FROM pg_database WHERE datname = current_database()',
+  );
+  const exts = await sql.query<{ name: string; version: string }>(
+    'SELECT extname AS name, extversion AS version FROM pg_extension ORDER BY 1',
+  );
   const tables = await sql.query<{ schema: string; name: string; kind: string; bytes: string }>(TABLES_SQL);
   return {
     serverVersion: version.rows[0]?.server_version ?? 'unknown',
     encoding: db.rows[0]?.encoding ?? 'unknown',
     databaseBytes: Number(db.rows[0]?.bytes ?? 0),
     extensions: exts.rows,
-    tables: tables.rows.map((t) => ({ schema: t.schema, name: t.name, kind: t.kind === 'p' ? 'partitioned' : 'table', bytes: Number(t.bytes) })),
+    tables: tables.rows.map((t) => ({
+      schema: t.schema,
+      name: t.name,
+      kind: t.kind === 'p' ? 'partitioned' : 'table',
+      bytes: Number(t.bytes),
+    })),
   };
 }
 
 export const tableKey = (t: { schema: string; name: string }): string => `${t.schema}.${t.name}`;
 
 /** Exact row counts (count(*)), one table after the other on this connection (and so in its snapshot). */
-export async function countRows(sql: SqlExec, tables: { schema: string; name: string }[]): Promise<Record<string, number>> {
+export async function countRows(
+  sql: SqlExec,
+  tables: { schema: string; name: string }[],
+): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   for (const t of tables) {
     const r = await sql.query<{ n: string }>(`SELECT count(*) AS n FROM ${quoteIdent(t.schema)}.${quoteIdent(t.name)}`);

@@ -41,11 +41,18 @@ export async function withPassfile<T>(c: PgConn, fn: (env: NodeJS.ProcessEnv) =>
 }
 
 /** Errors of pg_dump/pg_restore: cannot connect → UnreachableError (retried), anything else → PermanentError. */
-export function toolError(tool: string, what: string, code: number | null, signal: string | null, stderr: string): Error {
+export function toolError(
+  tool: string,
+  what: string,
+  code: number | null,
+  signal: string | null,
+  stderr: string,
+): Error {
   const tail = stderr.trim().split('\n').slice(-4).join(' | ').slice(-600) || 'no error output';
   const how = signal ? `killed by ${signal}` : `exit ${code}`;
   const text = `${tool} ${what} failed (${how}): ${tail}`;
-  const unreachable = /could not connect|connection refused|timeout expired|could not translate host|no route to host|server closed the connection unexpectedly|the database system is (starting|shutting) up/i;
+  const unreachable =
+    /could not connect|connection refused|timeout expired|could not translate host|no route to host|server closed the connection unexpectedly|the database system is (starting|shutting) up/i;
   return unreachable.test(stderr) ? new UnreachableError(text) : new PermanentError(text);
 }
 
@@ -72,7 +79,13 @@ function killGroup(pid: number | undefined, sig: NodeJS.Signals): void {
 }
 
 /** Spawns a tool in its own process group; abort sends SIGTERM to the group, then SIGKILL after a grace period. */
-export async function spawnTool(command: string, args: string[], env: NodeJS.ProcessEnv, control: ChildControl, stdout: 'pipe' | 'ignore'): Promise<Spawned> {
+export async function spawnTool(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  control: ChildControl,
+  stdout: 'pipe' | 'ignore',
+): Promise<Spawned> {
   const child = spawn(command, args, { env, detached: true, stdio: ['ignore', stdout, 'pipe'] });
   let err = '';
   child.stderr?.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-8192)));
@@ -87,10 +100,12 @@ export async function spawnTool(command: string, args: string[], env: NodeJS.Pro
   };
   if (control.signal?.aborted) onAbort();
   control.signal?.addEventListener('abort', onAbort, { once: true });
-  void exit.finally(async () => {
-    control.signal?.removeEventListener('abort', onAbort);
-    if (control.pidFile) await unlink(control.pidFile).catch(() => undefined);
-  }).catch(() => undefined);
+  void exit
+    .finally(async () => {
+      control.signal?.removeEventListener('abort', onAbort);
+      if (control.pidFile) await unlink(control.pidFile).catch(() => undefined);
+    })
+    .catch(() => undefined);
   return { child, stderr: () => err, exit };
 }
 
@@ -103,7 +118,13 @@ export async function killStale(pidFile: string): Promise<boolean> {
   if (!/pg_dump|pg_restore/.test(cmdline)) return false;
   killGroup(pid, 'SIGKILL');
   for (let i = 0; i < 50; i++) {
-    if (!(await readFile(`/proc/${pid}/cmdline`, 'utf8').then((t) => t.length > 0, () => false))) break; // gone or a zombie
+    if (
+      !(await readFile(`/proc/${pid}/cmdline`, 'utf8').then(
+        (t) => t.length > 0,
+        () => false,
+      ))
+    )
+      break; // gone or a zombie
     await new Promise((r) => setTimeout(r, 100));
   }
   return true;

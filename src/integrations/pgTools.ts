@@ -23,8 +23,16 @@ export interface Progress {
 
 export interface PgTools {
   versions(): Promise<{ pgDump: string; pgRestore: string }>;
-  dumpCustom(conn: PgConn, file: string, opts: ChildControl & { snapshot?: string; progress?: Progress }): Promise<FileDigest>;
-  dumpDirectory(conn: PgConn, dir: string, opts: ChildControl & { snapshot?: string; jobs: number; progress?: Progress }): Promise<FileDigest[]>;
+  dumpCustom(
+    conn: PgConn,
+    file: string,
+    opts: ChildControl & { snapshot?: string; progress?: Progress },
+  ): Promise<FileDigest>;
+  dumpDirectory(
+    conn: PgConn,
+    dir: string,
+    opts: ChildControl & { snapshot?: string; jobs: number; progress?: Progress },
+  ): Promise<FileDigest[]>;
   /** `pg_restore --list`: the archive's table of contents, one line per entry (comments dropped). */
   listArchive(archive: string): Promise<string[]>;
   restore(conn: PgConn, archive: string, opts: ChildControl & { jobs: number }): Promise<void>;
@@ -51,7 +59,11 @@ async function fsyncPath(p: string): Promise<void> {
 
 export function createPgTools(binDir: string): PgTools {
   const bin = (tool: string) => path.join(binDir, tool);
-  const dumpArgs = (conn: PgConn, snapshot?: string) => ['--no-password', ...(snapshot ? [`--snapshot=${snapshot}`] : []), `--dbname=${connString(conn)}`];
+  const dumpArgs = (conn: PgConn, snapshot?: string) => [
+    '--no-password',
+    ...(snapshot ? [`--snapshot=${snapshot}`] : []),
+    `--dbname=${connString(conn)}`,
+  ];
 
   async function simple(tool: string, args: string[]): Promise<string> {
     let out = '';
@@ -66,13 +78,22 @@ export function createPgTools(binDir: string): PgTools {
 
   return {
     async versions() {
-      const [pgDump, pgRestore] = await Promise.all([simple('pg_dump', ['--version']), simple('pg_restore', ['--version'])]);
+      const [pgDump, pgRestore] = await Promise.all([
+        simple('pg_dump', ['--version']),
+        simple('pg_restore', ['--version']),
+      ]);
       return { pgDump: pgDump.trim(), pgRestore: pgRestore.trim() };
     },
 
     async dumpCustom(conn, file, opts) {
       return withPassfile(conn, async (env) => {
-        const s = await spawnTool(bin('pg_dump'), ['--format=custom', ...dumpArgs(conn, opts.snapshot)], env, opts, 'pipe');
+        const s = await spawnTool(
+          bin('pg_dump'),
+          ['--format=custom', ...dumpArgs(conn, opts.snapshot)],
+          env,
+          opts,
+          'pipe',
+        );
         const hash = createHash('sha256');
         let bytes = 0;
         const tap = new Transform({
@@ -84,10 +105,13 @@ export function createPgTools(binDir: string): PgTools {
           },
         });
         const written = pipeline(s.child.stdout!, tap, createWriteStream(file, { mode: 0o600 }));
-        const [{ code, signal }] = await Promise.all([s.exit, written.catch((err: unknown) => {
-          s.child.kill('SIGKILL'); // the file cannot be written (disk full?): stop the dump
-          throw new PermanentError(`writing ${file} failed: ${errorMessage(err)}`);
-        })]);
+        const [{ code, signal }] = await Promise.all([
+          s.exit,
+          written.catch((err: unknown) => {
+            s.child.kill('SIGKILL'); // the file cannot be written (disk full?): stop the dump
+            throw new PermanentError(`writing ${file} failed: ${errorMessage(err)}`);
+          }),
+        ]);
         if (code !== 0) throw toolError('pg_dump', `of ${JSON.stringify(conn.database)}`, code, signal, s.stderr());
         await fsyncPath(file);
         return { path: path.basename(file), bytes, sha256: hash.digest('hex') };
@@ -99,7 +123,10 @@ export function createPgTools(binDir: string): PgTools {
         const args = ['--format=directory', `--jobs=${opts.jobs}`, `--file=${dir}`, ...dumpArgs(conn, opts.snapshot)];
         const s = await spawnTool(bin('pg_dump'), args, env, opts, 'ignore');
         const timer = setInterval(() => {
-          void dirBytes(dir).then((b) => opts.progress && (opts.progress.bytes = b), () => undefined);
+          void dirBytes(dir).then(
+            (b) => opts.progress && (opts.progress.bytes = b),
+            () => undefined,
+          );
         }, 1000);
         try {
           const { code, signal } = await s.exit;
@@ -125,10 +152,18 @@ export function createPgTools(binDir: string): PgTools {
 
     async restore(conn, archive, opts) {
       await withPassfile(conn, async (env) => {
-        const args = ['--no-password', '--exit-on-error', `--jobs=${opts.jobs}`, `--dbname=${connString(conn)}`, '--', archive];
+        const args = [
+          '--no-password',
+          '--exit-on-error',
+          `--jobs=${opts.jobs}`,
+          `--dbname=${connString(conn)}`,
+          '--',
+          archive,
+        ];
         const s = await spawnTool(bin('pg_restore'), args, env, opts, 'ignore');
         const { code, signal } = await s.exit;
-        if (code !== 0) throw toolError('pg_restore', `into ${JSON.stringify(conn.database)}`, code, signal, s.stderr());
+        if (code !== 0)
+          throw toolError('pg_restore', `into ${JSON.stringify(conn.database)}`, code, signal, s.stderr());
       });
     },
   };
@@ -136,6 +171,7 @@ export function createPgTools(binDir: string): PgTools {
 
 async function dirBytes(dir: string): Promise<number> {
   let total = 0;
-  for (const f of await readdir(dir).catch(() => [] as string[])) total += (await stat(path.join(dir, f)).catch(() => ({ size: 0 }))).size;
+  for (const f of await readdir(dir).catch(() => [] as string[]))
+    total += (await stat(path.join(dir, f)).catch(() => ({ size: 0 }))).size;
   return total;
 }

@@ -2,7 +2,14 @@
 import { DatabaseError, Pool } from 'pg';
 import type { DatabaseConfig } from '../config';
 import type { SecretReader } from './notifier';
-import { BadInputError, PermanentError, TransientError, UnreachableError, errorMessage, isConnectionError } from '../errors';
+import {
+  BadInputError,
+  PermanentError,
+  TransientError,
+  UnreachableError,
+  errorMessage,
+  isConnectionError,
+} from '../errors';
 
 export interface SqlRows<T = Record<string, unknown>> {
   rows: T[];
@@ -58,7 +65,9 @@ export function createSqlDatabases(dbs: Record<string, DatabaseConfig>, secret: 
     try {
       password = secret(config.password);
     } catch (err) {
-      throw new PermanentError(`${describe(name)}: cannot read its password (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+      throw new PermanentError(
+        `${describe(name)}: cannot read its password (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
     }
     const pool = new Pool({
       host: config.host,

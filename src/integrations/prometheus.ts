@@ -63,9 +63,10 @@ export function createPrometheusClient(baseUrl: string, timeoutMs = 5000): Metri
 
   return {
     async query(promql) {
-      const data = (await api(`/api/v1/query?${new URLSearchParams({ query: promql })}`, `query ${JSON.stringify(promql)}`)) as
-        | { resultType?: string; result?: unknown }
-        | undefined;
+      const data = (await api(
+        `/api/v1/query?${new URLSearchParams({ query: promql })}`,
+        `query ${JSON.stringify(promql)}`,
+      )) as { resultType?: string; result?: unknown } | undefined;
       const result = data?.result;
       if (data?.resultType === 'vector' && Array.isArray(result)) {
         const samples = (result as { metric?: Record<string, string>; value?: ValuePair }[]).map((r) => ({

@@ -36,12 +36,23 @@ export interface RestoreTestRun {
 }
 
 /** Merges this run's outcomes into the state file; a failure keeps the previous lastSuccess. */
-export async function recordRestoreTestRuns(file: string, workflowId: string, runs: RestoreTestRun[]): Promise<RestoreTestState> {
+export async function recordRestoreTestRuns(
+  file: string,
+  workflowId: string,
+  runs: RestoreTestRun[],
+): Promise<RestoreTestState> {
   const state = await readRestoreTestState(file);
   for (const r of runs) {
     const before = state.databases[r.database];
     const lastSuccess = r.ok ? r.at : before?.lastSuccess;
-    state.databases[r.database] = { lastRun: r.at, lastOutcome: r.ok ? 'ok' : 'failed', workflowId, ...(lastSuccess ? { lastSuccess } : {}), ...(r.backupId ? { backupId: r.backupId } : {}), ...(r.reason ? { reason: r.reason } : {}) };
+    state.databases[r.database] = {
+      lastRun: r.at,
+      lastOutcome: r.ok ? 'ok' : 'failed',
+      workflowId,
+      ...(lastSuccess ? { lastSuccess } : {}),
+      ...(r.backupId ? { backupId: r.backupId } : {}),
+      ...(r.reason ? { reason: r.reason } : {}),
+    };
   }
   await mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;

@@ -71,7 +71,8 @@ export const restoreTestLastSuccess = new Gauge({
   async collect() {
     this.reset();
     if (!restoreTestStateFile) return;
-    for (const [database, seconds] of Object.entries(await lastSuccessSeconds(restoreTestStateFile))) this.set({ database }, seconds);
+    for (const [database, seconds] of Object.entries(await lastSuccessSeconds(restoreTestStateFile)))
+      this.set({ database }, seconds);
   },
 });
 

@@ -12,7 +12,15 @@ import { createBackupStore } from '../../src/integrations/backupStore';
 import type { BackupResult } from '../../src/runbooks/backup/workflow';
 import { killService, killServices, startService } from '../support/cli';
 import { connectTestEnv, type TemporalTestEnv } from '../support/temporal';
-import { createDb, dbEntry, dropDb, inProcessWorker, pgToolPids, writeTestConfig, type TestSetup } from './support/backupRig';
+import {
+  createDb,
+  dbEntry,
+  dropDb,
+  inProcessWorker,
+  pgToolPids,
+  writeTestConfig,
+  type TestSetup,
+} from './support/backupRig';
 import { waitFor } from '../support/waitFor';
 
 const BIG = 'atc_it_big';
@@ -21,8 +29,11 @@ let setup: TestSetup;
 
 beforeAll(async () => {
   env = await connectTestEnv();
-  await createDb(BIG, `CREATE TABLE ticks AS SELECT i AS id, now() - make_interval(secs => i) AS ts, md5(i::text) AS a, md5((i * 7)::text) AS b, random() * 1000 AS v
-                       FROM generate_series(1, 2500000) AS i`);
+  await createDb(
+    BIG,
+    `CREATE TABLE ticks AS SELECT i AS id, now() - make_interval(secs => i) AS ts, md5(i::text) AS a, md5((i * 7)::text) AS b, random() * 1000 AS v
+                       FROM generate_series(1, 2500000) AS i`,
+  );
   setup = writeTestConfig('it-kill', (raw) => Object.assign(raw.databases!, { big: dbEntry(raw, BIG) }));
 }, 180_000);
 
@@ -39,16 +50,24 @@ const stagingEntries = () => (existsSync(stagingDir()) ? readdirSync(stagingDir(
 
 /** Waits until a staging dump of `id` has at least `bytes` bytes. */
 async function dumpUnderWay(id: string, bytes: number): Promise<void> {
-  await waitFor(`the dump of ${id} at ${bytes} bytes`, () => {
-    const dir = stagingEntries().find((n) => n.startsWith(`${id}.`));
-    const file = dir ? path.join(stagingDir(), dir, 'dump.pgdump') : undefined;
-    return Boolean(file && existsSync(file) && statSync(file).size >= bytes);
-  }, { timeoutMs: 60_000 });
+  await waitFor(
+    `the dump of ${id} at ${bytes} bytes`,
+    () => {
+      const dir = stagingEntries().find((n) => n.startsWith(`${id}.`));
+      const file = dir ? path.join(stagingDir(), dir, 'dump.pgdump') : undefined;
+      return Boolean(file && existsSync(file) && statSync(file).size >= bytes);
+    },
+    { timeoutMs: 60_000 },
+  );
 }
 
 test('kill -9 of the worker during a long dump: after a restart the backup completes once, no orphan files or processes', async () => {
   const first = await startService(setup.configPath);
-  const handle = await env.client.workflow.start('backup', { taskQueue: setup.taskQueue, workflowId: `it-kill-backup-${Date.now()}`, args: [{ database: 'big' }] });
+  const handle = await env.client.workflow.start('backup', {
+    taskQueue: setup.taskQueue,
+    workflowId: `it-kill-backup-${Date.now()}`,
+    args: [{ database: 'big' }],
+  });
   const id = `big-${(await handle.describe()).startTime.toISOString().replace(/[-:]/g, '')}`;
   await dumpUnderWay(id, 5_000_000);
   await killService(first);
@@ -64,21 +83,34 @@ test('kill -9 of the worker during a long dump: after a restart the backup compl
   expect(stagingEntries()).toEqual([]);
   expect(await store().verify(backups[0]!)).toEqual([]);
   expect(await pgToolPids(BIG)).toEqual([]);
-  const attempts = (await handle.fetchHistory()).events!.filter((e) => e.activityTaskStartedEventAttributes).map((e) => Number(e.activityTaskStartedEventAttributes!.attempt ?? 0));
+  const attempts = (await handle.fetchHistory())
+    .events!.filter((e) => e.activityTaskStartedEventAttributes)
+    .map((e) => Number(e.activityTaskStartedEventAttributes!.attempt ?? 0));
   expect(Math.max(...attempts)).toBeGreaterThanOrEqual(2); // the dump really was retried after the kill
 }, 300_000);
 
 test('cancelling a backup stops pg_dump and removes the partial backup', async () => {
   const worker = await inProcessWorker(setup);
   try {
-    const handle = await env.client.workflow.start('backup', { taskQueue: setup.taskQueue, workflowId: `it-cancel-backup-${Date.now()}`, args: [{ database: 'big' }] });
+    const handle = await env.client.workflow.start('backup', {
+      taskQueue: setup.taskQueue,
+      workflowId: `it-cancel-backup-${Date.now()}`,
+      args: [{ database: 'big' }],
+    });
     const id = `big-${(await handle.describe()).startTime.toISOString().replace(/[-:]/g, '')}`;
     await dumpUnderWay(id, 2_000_000);
     await handle.cancel();
-    const err = await handle.result().then(() => undefined, (e: unknown) => e);
+    const err = await handle.result().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(WorkflowFailedError);
     expect((err as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
-    await waitFor('staging and pg tools cleaned up', async () => stagingEntries().length === 0 && (await pgToolPids(BIG)).length === 0, { timeoutMs: 10_000 });
+    await waitFor(
+      'staging and pg tools cleaned up',
+      async () => stagingEntries().length === 0 && (await pgToolPids(BIG)).length === 0,
+      { timeoutMs: 10_000 },
+    );
     expect(stagingEntries()).toEqual([]);
     expect(await pgToolPids(BIG)).toEqual([]);
     expect((await store().list('big')).backups.map((b) => b.id)).not.toContain(id);

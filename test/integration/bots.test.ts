@@ -11,7 +11,17 @@ import { progressQuery, type Progress } from '../../src/runbooks/shared/messages
 import { atc, killService, killServices, serviceConfigFor, startService } from '../support/cli';
 import { rigState } from '../support/rig';
 import {
-  clearFeed, containerRunning, controlState, expireHaltSilences, feedAlertsHeld, expireSilence, restoreBot, silenceFeedAlerts, silences, simBotState, waitForFeed,
+  clearFeed,
+  containerRunning,
+  controlState,
+  expireHaltSilences,
+  feedAlertsHeld,
+  expireSilence,
+  restoreBot,
+  silenceFeedAlerts,
+  silences,
+  simBotState,
+  waitForFeed,
 } from './support/bots';
 import { waitFor } from '../support/waitFor';
 
@@ -28,8 +38,10 @@ async function runJson<T>(args: string[]): Promise<{ code: number; result: T; st
   const r = await atc(['run', ...args, '--json']);
   return { code: r.code, result: JSON.parse(r.stdout) as T, stderr: r.stderr };
 }
-const halt = (env: string, service: string, reason: string) => runJson<BotHaltResult>(['bot-halt', '--env', env, '--service', service, '--reason', reason]);
-const resume = (env: string, service: string, as: string) => runJson<BotResumeResult>(['bot-resume', '--env', env, '--service', service, '--as', as]);
+const halt = (env: string, service: string, reason: string) =>
+  runJson<BotHaltResult>(['bot-halt', '--env', env, '--service', service, '--reason', reason]);
+const resume = (env: string, service: string, as: string) =>
+  runJson<BotResumeResult>(['bot-resume', '--env', env, '--service', service, '--as', as]);
 
 test('halt bot_paper: newOrdersEnabled=false in its control state after one halt call; again → already-halted, no call; resume', async () => {
   const before = await simBotState('bot_paper');
@@ -55,9 +67,14 @@ test('bot that ignores the halt: its container is stopped (TargetDown silenced);
   const halted = await halt('paper', 'bot_paper', 'integration test: ignore-halt');
   expect(halted.code).toBe(0);
   expect(halted.result).toMatchObject({ path: 'container-stopped', confirmed: false });
-  expect(halted.result.detail).toMatch(/halt not confirmed within 5000 ms: bot still reports newOrdersEnabled=true; container bot_paper stopped \(verified\)/);
+  expect(halted.result.detail).toMatch(
+    /halt not confirmed within 5000 ms: bot still reports newOrdersEnabled=true; container bot_paper stopped \(verified\)/,
+  );
   expect(await containerRunning('bot_paper')).toBe(false);
-  const mine = (await silences()).filter((s) => s.state === 'active' && s.createdBy === 'atc-ops bot-halt' && s.matchers.some((m) => m.value === 'bot_paper'));
+  const mine = (await silences()).filter(
+    (s) =>
+      s.state === 'active' && s.createdBy === 'atc-ops bot-halt' && s.matchers.some((m) => m.value === 'bot_paper'),
+  );
   expect(mine).toHaveLength(1);
 
   const resumed = await resume('paper', 'bot_paper', 'alice');
@@ -112,17 +129,23 @@ describe('worker killed with SIGKILL in the middle of a halt', () => {
     const restartAt = Date.now();
     await startService(file);
     expect(Date.now() - restartAt).toBeLessThan(30_000); // else the 40 s confirmation window may be over already
-    await waitFor('confirm retried by the new worker', async () => {
-      const pending = (await handle.describe()).raw.pendingActivities ?? [];
-      return pending.some((a) => a.activityType?.name === 'awaitBotHalted' && (a.attempt ?? 0) >= 2);
-    }, { timeoutMs: 15_000 });
+    await waitFor(
+      'confirm retried by the new worker',
+      async () => {
+        const pending = (await handle.describe()).raw.pendingActivities ?? [];
+        return pending.some((a) => a.activityType?.name === 'awaitBotHalted' && (a.attempt ?? 0) >= 2);
+      },
+      { timeoutMs: 15_000 },
+    );
     expect((await simBotState('bot_paper')).haltCalls).toBe(h0 + 1); // the request phase was not repeated
     expect((await atc(['sim', 'clear', 'bot_paper'])).code).toBe(0);
 
     const result = (await handle.result()) as BotHaltResult;
     expect(result).toMatchObject({ path: 'container-stopped', confirmed: false }); // the ignored halt is never applied
     const history = await handle.fetchHistory();
-    const requests = (history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'requestBotHalt');
+    const requests = (history.events ?? []).filter(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'requestBotHalt',
+    );
     expect(requests).toHaveLength(1);
 
     const resumed = await resume('paper', 'bot_paper', 'alice');
@@ -132,11 +155,24 @@ describe('worker killed with SIGKILL in the middle of a halt', () => {
 
 test('resume in live: self-approval refused, approval while the feed is faulty refused, approval by another approver works', async () => {
   expect((await halt('live', 'bot_live', 'integration test: before resume')).result).toMatchObject({ path: 'halted' });
-  const started = await atc(['run', 'bot-resume', '--env', 'live', '--service', 'bot_live', '--as', 'alice', '--detach', '--json']);
+  const started = await atc([
+    'run',
+    'bot-resume',
+    '--env',
+    'live',
+    '--service',
+    'bot_live',
+    '--as',
+    'alice',
+    '--detach',
+    '--json',
+  ]);
   const { workflowId } = JSON.parse(started.stdout) as { workflowId: string };
   let shown: { status: string; progress?: Progress; result?: BotResumeResult } = { status: 'RUNNING' };
   const show = async () => (shown = JSON.parse((await atc(['show', workflowId, '--json'])).stdout) as typeof shown);
-  await waitFor('waiting for approval', async () => Boolean((await show()).progress?.waitingFor), { timeoutMs: 60_000 });
+  await waitFor('waiting for approval', async () => Boolean((await show()).progress?.waitingFor), {
+    timeoutMs: 60_000,
+  });
   expect(shown.progress?.waitingFor).toBe('approval by one of: bob, carol (not alice, who requested it)');
 
   const self = await atc(['approve', workflowId, '--as', 'alice']);

@@ -27,7 +27,15 @@ describe('bad config file → exit 2, every problem listed with its path', () =>
     );
     const r = await atc(['list', '--config', file]);
     expect(r.code).toBe(2);
-    for (const p of ['temporal.taskQueue', 'prometheus.url', 'environments.paper.approvalTimeout', 'services.0.controlUrl', 'services.1.name', 'services.1.role', '(root)']) {
+    for (const p of [
+      'temporal.taskQueue',
+      'prometheus.url',
+      'environments.paper.approvalTimeout',
+      'services.0.controlUrl',
+      'services.1.name',
+      'services.1.role',
+      '(root)',
+    ]) {
       expect(r.stderr).toContain(p);
     }
   });
@@ -69,9 +77,18 @@ describe('bad CLI input → exit 2 with a clear message', () => {
     [['run', 'rig-smoke', '--input', '[1,2]'], /--input must be a JSON object/],
     [['run', 'rig-smoke', '--input', '{"rounds": 1000}'], /rounds/],
     [['run', 'daily-check', '--env', 'paper', '--only', 'feed,network'], /invalid input for daily-check: sections/],
-    [['run', 'backup', '--env', 'dev', '--database', 'nope'], /invalid input for backup: database: unknown database "nope" \(configured: trading, mlflow\)/],
-    [['run', 'daily-check', '--env', 'stage'], /invalid input for daily-check: environment: unknown environment "stage"/],
-    [['run', 'bot-halt', '--env', 'paper', '--service', 'bot_live', '--reason', 'x'], /service: unknown service "bot_live" in paper/],
+    [
+      ['run', 'backup', '--env', 'dev', '--database', 'nope'],
+      /invalid input for backup: database: unknown database "nope" \(configured: trading, mlflow\)/,
+    ],
+    [
+      ['run', 'daily-check', '--env', 'stage'],
+      /invalid input for daily-check: environment: unknown environment "stage"/,
+    ],
+    [
+      ['run', 'bot-halt', '--env', 'paper', '--service', 'bot_live', '--reason', 'x'],
+      /service: unknown service "bot_live" in paper/,
+    ],
     [['approve', 'some-id'], /usage: atc approve <workflow-id> --as <who>/],
     [['reject'], /usage: atc reject/],
     [['show'], /usage: atc show <workflow-id>/],

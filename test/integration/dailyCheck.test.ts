@@ -7,7 +7,19 @@ import { readFileSync } from 'node:fs';
 import { isAlive } from '../../src/client/rig/processes';
 import { atc } from '../support/cli';
 import { rigConfig, rigState } from '../support/rig';
-import { botSimState, closeRigDeps, docker, fault, itemOf, itemStatus, restoreRig, rigDeps, runDailyCheck, sectionOf, waitSection } from './support/dailyCheckRig';
+import {
+  botSimState,
+  closeRigDeps,
+  docker,
+  fault,
+  itemOf,
+  itemStatus,
+  restoreRig,
+  rigDeps,
+  runDailyCheck,
+  sectionOf,
+  waitSection,
+} from './support/dailyCheckRig';
 import { waitFor } from '../support/waitFor';
 
 beforeAll(async () => restoreRig(), 180_000);
@@ -23,11 +35,20 @@ test('healthy stack → all five sections OK, exit 0, Markdown report on disk, s
   expect(readFileSync(result.reportPath, 'utf8')).toBe(result.markdown);
   expect(result.reportPath).toBe(`${rigConfig().dataDir}/reports/daily-check/${result.workflowId}.md`);
   for (const item of result.sections.flatMap((s) => s.items)) expect(item.evidence.length).toBeGreaterThan(0);
-  const notes = readFileSync(`${rigState().dir}/notifications.jsonl`, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, string>);
-  expect(notes.find((n) => n.workflowId === result.workflowId)).toMatchObject({ severity: 'info', title: 'daily check paper: OK', runbook: 'daily-check' });
+  const notes = readFileSync(`${rigState().dir}/notifications.jsonl`, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, string>);
+  expect(notes.find((n) => n.workflowId === result.workflowId)).toMatchObject({
+    severity: 'info',
+    title: 'daily check paper: OK',
+    runbook: 'daily-check',
+  });
   const shown = await atc(['show', result.workflowId]);
   expect(shown.stdout).toContain('# Daily check: paper — ✅ OK');
-  const listed = JSON.parse((await atc(['list', '--runbook', 'daily-check', '--env', 'paper', '--json', '--limit', '50'])).stdout) as { workflowId: string }[];
+  const listed = JSON.parse(
+    (await atc(['list', '--runbook', 'daily-check', '--env', 'paper', '--json', '--limit', '50'])).stdout,
+  ) as { workflowId: string }[];
   expect(listed.map((w) => w.workflowId)).toContain(result.workflowId);
 });
 
@@ -37,13 +58,18 @@ test('feed stall in dev → DQ stale FAIL with its query; dev only reports: no h
   const { code, result } = await runDailyCheck('dev');
   const stale = itemOf(sectionOf(result, 'feed'), 'live_connector DQ stale')!;
   expect([code, result.overall, stale.status]).toEqual([1, 'FAIL', 'FAIL']);
-  expect(stale.evidence[0]).toMatchObject({ source: 'prometheus', call: 'max(atc_feed_dq_stale_seconds{job="live_connector"})' });
+  expect(stale.evidence[0]).toMatchObject({
+    source: 'prometheus',
+    call: 'max(atc_feed_dq_stale_seconds{job="live_connector"})',
+  });
   expect(stale.value as number).toBeGreaterThan(5);
   expect(result.haltedBots).toEqual([]);
   expect(result.failSafe.reason).toMatch(/report only, no halt/);
   expect(result.markdown).toContain('report only, no halt');
   // No bot-halt child of this check (an alert-driven incident may halt paper bots on its own: not this check's doing).
-  const halts = JSON.parse((await atc(['list', '--runbook', 'bot-halt', '--json', '--limit', '200'])).stdout) as { workflowId: string }[];
+  const halts = JSON.parse((await atc(['list', '--runbook', 'bot-halt', '--json', '--limit', '200'])).stdout) as {
+    workflowId: string;
+  }[];
   expect(halts.filter((w) => w.workflowId.endsWith(result.workflowId))).toEqual([]);
 });
 
@@ -53,13 +79,21 @@ test('feed latency in paper → latency FAIL; every paper bot halted and verifie
   await waitSection('feed', 'paper', itemStatus('live_connector latency', 'FAIL'));
   const { code, result } = await runDailyCheck('paper');
   const latency = itemOf(sectionOf(result, 'feed'), 'live_connector latency')!;
-  expect([code, result.overall, latency.status, latency.threshold]).toEqual([1, 'FAIL', 'FAIL', 'warn > 250 ms, fail > 1000 ms']);
+  expect([code, result.overall, latency.status, latency.threshold]).toEqual([
+    1,
+    'FAIL',
+    'FAIL',
+    'warn > 250 ms, fail > 1000 ms',
+  ]);
   expect(latency.evidence[0]!.response).toMatch(/"value":\d{4}/);
   expect(result.failSafe.triggered).toBe(true);
   expect(result.haltedBots.map((h) => h.service).sort()).toEqual(bots.map((b) => b.name).sort());
   for (const h of result.haltedBots) {
     // 'already-halted': the incident runbook, started by the FeedLatencyHigh alert, may have halted it first.
-    expect(h).toMatchObject({ workflowId: `bot-halt-paper-${h.service}-${result.workflowId}`, result: { confirmed: true } });
+    expect(h).toMatchObject({
+      workflowId: `bot-halt-paper-${h.service}-${result.workflowId}`,
+      result: { confirmed: true },
+    });
     expect(['halted', 'already-halted']).toContain(h.result!.path);
     const bot = bots.find((b) => b.name === h.service)!;
     expect(await rigDeps().bots.state(bot.controlUrl!)).toMatchObject({ newOrdersEnabled: false });
@@ -92,7 +126,9 @@ test('bot drawdown → drawdown FAIL and the critical BotDrawdownBreach alert FA
 
 test('container crash → the container item FAIL, the bot’s metrics and control state UNKNOWN', async () => {
   await fault('bot_paper', 'crash');
-  await waitFor('bot_paper stopped', async () => !(await docker().getContainer('bot_paper').inspect()).State.Running, { timeoutMs: 15_000 });
+  await waitFor('bot_paper stopped', async () => !(await docker().getContainer('bot_paper').inspect()).State.Running, {
+    timeoutMs: 15_000,
+  });
   await waitSection('bots', 'paper', itemStatus('bot_paper equity', 'UNKNOWN'), 30_000);
   const { code, result } = await runDailyCheck('paper');
   const container = itemOf(sectionOf(result, 'system'), 'bot_paper container')!;

@@ -8,7 +8,15 @@ import { progressQuery } from '../../src/runbooks/shared/messages';
 import type { DailyCheckResult } from '../../src/runbooks/daily-check/contract';
 import { killService, killServices, serviceConfigFor, startService } from '../support/cli';
 import { rigState } from '../support/rig';
-import { botSimState, closeRigDeps, fault, itemStatus, restoreRig, rigDeps, waitSection } from './support/dailyCheckRig';
+import {
+  botSimState,
+  closeRigDeps,
+  fault,
+  itemStatus,
+  restoreRig,
+  rigDeps,
+  waitSection,
+} from './support/dailyCheckRig';
 import { waitFor } from '../support/waitFor';
 import { createPrometheusClient } from '../../src/integrations/prometheus';
 
@@ -35,14 +43,22 @@ test('kill -9 while the check waits on its bot-halt child; after a restart it co
   await fault('bot_paper', 'ignore-halt');
   await fault('live_connector', 'disconnect-loop');
   await waitSection('feed', 'paper', itemStatus('live_connector reconnects in 20s', 'FAIL'));
-  const handle = await client.workflow.start('dailyCheck', { taskQueue, workflowId: `daily-kill-${Date.now()}`, args: [{ environment: 'paper' }] });
+  const handle = await client.workflow.start('dailyCheck', {
+    taskQueue,
+    workflowId: `daily-kill-${Date.now()}`,
+    args: [{ environment: 'paper' }],
+  });
   // Wait until the child has sent its halt; it then waits for a confirmation that never comes (ignore-halt).
-  await waitFor('the halt call', async () => (await botSimState('bot_paper')).haltCalls > haltsBefore, { timeoutMs: 30_000 });
+  await waitFor('the halt call', async () => (await botSimState('bot_paper')).haltCalls > haltsBefore, {
+    timeoutMs: 30_000,
+  });
   // Exactly one halt: wait for the check's own signal that it now waits on the confirmation, then count.
   const halting = (st: { name: string; status: string }) => st.name === 'halt bot_paper' && st.status === 'running';
   await waitFor('the halt step running', async () => (await handle.query(progressQuery)).steps.some(halting));
   expect((await botSimState('bot_paper')).haltCalls).toBe(haltsBefore + 1);
-  expect((await handle.query(progressQuery)).steps).toContainEqual(expect.objectContaining({ name: 'halt bot_paper', status: 'running' }));
+  expect((await handle.query(progressQuery)).steps).toContainEqual(
+    expect.objectContaining({ name: 'halt bot_paper', status: 'running' }),
+  );
   await killService(first);
   expect(first.signalCode).toBe('SIGKILL');
   expect((await handle.describe()).status.name).toBe('RUNNING');
@@ -50,7 +66,9 @@ test('kill -9 while the check waits on its bot-halt child; after a restart it co
   await startService(file);
   const result = (await handle.result()) as DailyCheckResult;
   expect(result.overall).toBe('FAIL');
-  expect(result.haltedBots).toEqual([expect.objectContaining({ service: 'bot_paper', result: expect.objectContaining({ path: 'container-stopped' }) })]);
+  expect(result.haltedBots).toEqual([
+    expect.objectContaining({ service: 'bot_paper', result: expect.objectContaining({ path: 'container-stopped' }) }),
+  ]);
   expect((await rigDeps().containers.status('bot_paper')).running).toBe(false);
   // The container is gone, Prometheus kept its last scrape: still exactly one halt request.
   const prom = createPrometheusClient(rigDeps().config.prometheus.url);

@@ -8,7 +8,15 @@ import { progressQuery } from '../../src/runbooks/shared/messages';
 import { atc } from '../support/cli';
 import { botSimState, closeRigDeps } from './support/dailyCheckRig';
 import { waitFor } from '../support/waitFor';
-import { BASE_IMAGE, configOf, expectExactlyOne, inspect, runJson, settleRig, temporalClient } from './support/deployRig';
+import {
+  BASE_IMAGE,
+  configOf,
+  expectExactlyOne,
+  inspect,
+  runJson,
+  settleRig,
+  temporalClient,
+} from './support/deployRig';
 
 let client: Client;
 beforeAll(async () => {
@@ -26,7 +34,8 @@ afterAll(async () => {
 /** No deploy of bot_live left running, and bot_live on 1.0.0 (deployed with an approval when a test left it elsewhere). */
 async function liveBackToBase(): Promise<void> {
   const handle = client.workflow.getHandle(ID);
-  if ((await handle.describe().catch(() => undefined))?.status.name === 'RUNNING') await handle.terminate('deploy approval tests: cleanup');
+  if ((await handle.describe().catch(() => undefined))?.status.name === 'RUNNING')
+    await handle.terminate('deploy approval tests: cleanup');
   if ((await inspect('bot_live')).Config.Image === BASE_IMAGE) return;
   const deploying = atc(liveArgs('--image', BASE_IMAGE));
   await waitingFor();
@@ -36,22 +45,52 @@ async function liveBackToBase(): Promise<void> {
 }
 
 const ID = 'deploy-live-bot_live';
-const liveArgs = (...more: string[]) => ['run', 'deploy', '--env', 'live', '--service', 'bot_live', '--as', 'alice', ...more];
+const liveArgs = (...more: string[]) => [
+  'run',
+  'deploy',
+  '--env',
+  'live',
+  '--service',
+  'bot_live',
+  '--as',
+  'alice',
+  ...more,
+];
 
 async function waitingFor(): Promise<string> {
-  return waitFor('the deploy waiting for an approval', async () => {
-    const p = await client.workflow.getHandle(ID).query(progressQuery);
-    return p.waitingFor?.startsWith('approval') && p.waitingFor;
-  }, { timeoutMs: 30_000 });
+  return waitFor(
+    'the deploy waiting for an approval',
+    async () => {
+      const p = await client.workflow.getHandle(ID).query(progressQuery);
+      return p.waitingFor?.startsWith('approval') && p.waitingFor;
+    },
+    { timeoutMs: 30_000 },
+  );
 }
 
 test('live deploy waits for approval; self-approval and non-approvers refused; the timeout cancels with nothing changed', async () => {
   const before = configOf(await inspect('bot_live'));
   const haltCalls = (await botSimState('bot_live')).haltCalls;
-  const deploying = runJson(['run', 'deploy', '--input', JSON.stringify({ environment: 'live', service: 'bot_live', image: 'atc-sim:1.1.0', requestedBy: 'alice', approvalTimeout: '20s' })]);
-  expect(await waitingFor()).toMatch(/^approval by one of: bob, carol \(within 20 s\) — plan: bot_live: atc-sim:1.0.0 \(\w{12}\) → atc-sim:1.1.0/);
+  const deploying = runJson([
+    'run',
+    'deploy',
+    '--input',
+    JSON.stringify({
+      environment: 'live',
+      service: 'bot_live',
+      image: 'atc-sim:1.1.0',
+      requestedBy: 'alice',
+      approvalTimeout: '20s',
+    }),
+  ]);
+  expect(await waitingFor()).toMatch(
+    /^approval by one of: bob, carol \(within 20 s\) — plan: bot_live: atc-sim:1.0.0 \(\w{12}\) → atc-sim:1.1.0/,
+  );
   const self = await atc(['approve', ID, '--as', 'alice']);
-  expect([self.code, self.stderr.trim()]).toEqual([2, 'atc: approve refused: alice requested this deploy and cannot approve it (four eyes)']);
+  expect([self.code, self.stderr.trim()]).toEqual([
+    2,
+    'atc: approve refused: alice requested this deploy and cannot approve it (four eyes)',
+  ]);
   const stranger = await atc(['approve', ID, '--as', 'mallory']);
   expect(stranger.stderr).toMatch(/mallory is not an allowed approver \(allowed: alice, bob, carol\)/);
   const { code, result } = await deploying;
@@ -66,13 +105,22 @@ test('approved by another approver → deployed in live; the rollback needs an a
   await waitingFor();
   expect((await atc(['approve', ID, '--as', 'bob', '--comment', 'looks good'])).code).toBe(0);
   const { code, result } = await deploying;
-  expect([code, result.outcome, result.approval]).toEqual([0, 'succeeded', { required: true, approvedBy: 'bob', comment: 'looks good', timedOut: false }]);
+  expect([code, result.outcome, result.approval]).toEqual([
+    0,
+    'succeeded',
+    { required: true, approvedBy: 'bob', comment: 'looks good', timedOut: false },
+  ]);
   expect(await expectExactlyOne('bot_live')).toBe('atc-sim:1.1.0');
 
   const rolling = runJson(['run', 'rollback', '--env', 'live', '--service', 'bot_live', '--as', 'alice']);
   await waitingFor();
   expect((await atc(['approve', ID, '--as', 'carol'])).code).toBe(0);
   const back = await rolling;
-  expect([back.code, back.result.outcome, back.result.image, back.result.approval?.approvedBy]).toEqual([0, 'succeeded', BASE_IMAGE, 'carol']);
+  expect([back.code, back.result.outcome, back.result.image, back.result.approval?.approvedBy]).toEqual([
+    0,
+    'succeeded',
+    BASE_IMAGE,
+    'carol',
+  ]);
   expect(await expectExactlyOne('bot_live')).toBe(BASE_IMAGE);
 });

@@ -12,7 +12,15 @@ import { killService, serviceConfigFor, startService } from '../support/cli';
 import { closeRigDeps } from './support/dailyCheckRig';
 import { resetRig } from '../support/resetRig';
 import { waitFor } from '../support/waitFor';
-import { backToBase, BASE_IMAGE, containersOf, expectExactlyOne, inspect, settleRig, temporalClient } from './support/deployRig';
+import {
+  backToBase,
+  BASE_IMAGE,
+  containersOf,
+  expectExactlyOne,
+  inspect,
+  settleRig,
+  temporalClient,
+} from './support/deployRig';
 
 const taskQueue = `deploy-crash-${Date.now()}`;
 let client: Client;
@@ -42,12 +50,15 @@ afterAll(async () => {
   if (configFile) rmSync(configFile, { force: true });
 }, 240_000);
 
-
 async function pausedAfter(handle: WorkflowHandle, step: DeployStep): Promise<void> {
-  const p = await waitFor(`the deploy paused after ${step}`, async () => {
-    const q = await handle.query(progressQuery);
-    return (q.done || q.waitingFor === `signal "continue" (paused after step ${step})`) && q;
-  }, { timeoutMs: 60_000 });
+  const p = await waitFor(
+    `the deploy paused after ${step}`,
+    async () => {
+      const q = await handle.query(progressQuery);
+      return (q.done || q.waitingFor === `signal "continue" (paused after step ${step})`) && q;
+    },
+    { timeoutMs: 60_000 },
+  );
   if (p.done) throw new Error(`the deploy ended before step ${step}: ${JSON.stringify(p.steps)}`);
 }
 
@@ -68,29 +79,46 @@ async function crashAfter(step: DeployStep, image: string): Promise<DeployResult
 
 // After a good deploy the rig is back as it was once the simulators answer and no alert fires (resetRig); a breach
 // may raise an alert → an incident → refusals, so the breaching cases wait until the rig has settled (settleRig).
-const SUCCESS_PATH: DeployStep[] = ['preflight', 'plan', 'approval', 'halt-bot', 'record-old', 'retire-old', 'start-new', 'verify', 'finish', 'bot-orders'];
+const SUCCESS_PATH: DeployStep[] = [
+  'preflight',
+  'plan',
+  'approval',
+  'halt-bot',
+  'record-old',
+  'retire-old',
+  'start-new',
+  'verify',
+  'finish',
+  'bot-orders',
+];
 
 describe('good deploys', () => {
   afterEach(async () => resetRig(), 240_000);
 
-  test.each(SUCCESS_PATH)('kill -9 after step %s of a good deploy → exactly one bot_paper, on the new image', async (step) => {
-  const from = (await inspect('bot_paper')).Config.Image;
-  const to = from === BASE_IMAGE ? 'atc-sim:1.1.0' : BASE_IMAGE; // alternate, so the matrix ends on 1.0.0
-  const result = await crashAfter(step, to);
-  expect([result.outcome, result.detail]).toEqual(['succeeded', expect.stringContaining(`bot_paper runs ${to}`)]);
-  expect(await expectExactlyOne('bot_paper')).toBe(to);
-  });
+  test.each(SUCCESS_PATH)(
+    'kill -9 after step %s of a good deploy → exactly one bot_paper, on the new image',
+    async (step) => {
+      const from = (await inspect('bot_paper')).Config.Image;
+      const to = from === BASE_IMAGE ? 'atc-sim:1.1.0' : BASE_IMAGE; // alternate, so the matrix ends on 1.0.0
+      const result = await crashAfter(step, to);
+      expect([result.outcome, result.detail]).toEqual(['succeeded', expect.stringContaining(`bot_paper runs ${to}`)]);
+      expect(await expectExactlyOne('bot_paper')).toBe(to);
+    },
+  );
 });
 
 describe('breaching deploys', () => {
   afterEach(async () => settleRig(), 240_000);
 
-  test.each(['verify', 'rollback'] as DeployStep[])('kill -9 after step %s of a breaching deploy → exactly one bot_paper, the old one', async (step) => {
-  const old = await inspect('bot_paper');
-  const result = await crashAfter(step, 'atc-sim:1.2.0-breach');
-  expect([result.outcome, result.rollback?.restored]).toEqual(['rolled-back', true]);
-  expect(await expectExactlyOne('bot_paper')).toBe(old.Config.Image);
-  expect((await inspect('bot_paper')).Id).toBe(old.Id);
-  expect((await containersOf('bot_paper')).length).toBe(1);
-});
+  test.each(['verify', 'rollback'] as DeployStep[])(
+    'kill -9 after step %s of a breaching deploy → exactly one bot_paper, the old one',
+    async (step) => {
+      const old = await inspect('bot_paper');
+      const result = await crashAfter(step, 'atc-sim:1.2.0-breach');
+      expect([result.outcome, result.rollback?.restored]).toEqual(['rolled-back', true]);
+      expect(await expectExactlyOne('bot_paper')).toBe(old.Config.Image);
+      expect((await inspect('bot_paper')).Id).toBe(old.Id);
+      expect((await containersOf('bot_paper')).length).toBe(1);
+    },
+  );
 });

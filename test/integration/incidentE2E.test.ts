@@ -20,16 +20,32 @@ const feed = config.services.find((s) => s.name === 'live_connector')!;
 const fedEnvs = feed.environments.filter((e) => e === 'paper' || config.environments[e]!.haltBotsOnFeedFailure);
 const fedBots = config.services.filter((s) => s.role === 'bot' && s.environments.some((e) => fedEnvs.includes(e)));
 const amUrl = `http://127.0.0.1:${state.ports.alertmanager}`;
-const getJson = async <T>(url: string): Promise<T> => (await fetch(url, { signal: AbortSignal.timeout(5000) })).json() as Promise<T>;
+const getJson = async <T>(url: string): Promise<T> =>
+  (await fetch(url, { signal: AbortSignal.timeout(5000) })).json() as Promise<T>;
 
 async function resumeFedBots(): Promise<void> {
-  for (const b of fedBots) await fetch(`${b.controlUrl}/control/resume`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  for (const b of fedBots)
+    await fetch(`${b.controlUrl}/control/resume`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
 }
 
 /** Silences that would hide FeedStale of the paper feed from the webhook (a test before us may have left one). */
 async function expireFeedSilences(): Promise<void> {
-  type Silence = { id: string; status: { state: string }; matchers: { name: string; value: string; isRegex: boolean; isEqual?: boolean }[] };
-  const labels: Record<string, string> = { alertname: 'FeedStale', environment: 'paper', service: 'live_connector', job: 'live_connector', severity: 'critical' };
+  type Silence = {
+    id: string;
+    status: { state: string };
+    matchers: { name: string; value: string; isRegex: boolean; isEqual?: boolean }[];
+  };
+  const labels: Record<string, string> = {
+    alertname: 'FeedStale',
+    environment: 'paper',
+    service: 'live_connector',
+    job: 'live_connector',
+    severity: 'critical',
+  };
   for (const s of await getJson<Silence[]>(`${amUrl}/api/v2/silences`)) {
     const hits = s.matchers.every((m) => {
       const v = labels[m.name] ?? '';
@@ -53,11 +69,16 @@ afterAll(async () => {
 });
 
 async function findFeedIncident(since: number): Promise<string> {
-  return waitFor('a FeedStale incident opened after the stall', async () => {
-    const r = await atc(['incidents', '--open', '--env', 'paper', '--json']);
-    const rows = r.code === 0 ? (JSON.parse(r.stdout) as { workflowId: string; start: string; title?: string }[]) : [];
-    return rows.find((x) => x.title?.startsWith('FeedStale') && Date.parse(x.start) >= since)?.workflowId;
-  }, { timeoutMs: 90_000, everyMs: 250 });
+  return waitFor(
+    'a FeedStale incident opened after the stall',
+    async () => {
+      const r = await atc(['incidents', '--open', '--env', 'paper', '--json']);
+      const rows =
+        r.code === 0 ? (JSON.parse(r.stdout) as { workflowId: string; start: string; title?: string }[]) : [];
+      return rows.find((x) => x.title?.startsWith('FeedStale') && Date.parse(x.start) >= since)?.workflowId;
+    },
+    { timeoutMs: 90_000, everyMs: 250 },
+  );
 }
 
 test('feed stall → Prometheus → Alertmanager → incident halts every bot the feed serves; clear, ack + silence, resolve, postmortem', async () => {
@@ -67,7 +88,9 @@ test('feed stall → Prometheus → Alertmanager → incident halts every bot th
     expect((await atc(['sim', 'fault', 'live_connector', 'stall'])).code).toBe(0);
     const id = await findFeedIncident(since);
 
-    const halted = await waitIncident(client, id, (v) => fedBots.every((b) => v.actions.some((a) => a.target === b.name && a.status !== 'running')));
+    const halted = await waitIncident(client, id, (v) =>
+      fedBots.every((b) => v.actions.some((a) => a.target === b.name && a.status !== 'running')),
+    );
     expect(halted.severity).toBe('critical');
     expect(halted.alerts.map((a) => a.alertname)).toEqual(['FeedStale']);
     for (const b of fedBots) {
@@ -77,32 +100,59 @@ test('feed stall → Prometheus → Alertmanager → incident halts every bot th
     }
 
     expect((await atc(['sim', 'clear', 'live_connector'])).code).toBe(0);
-    const resolved = await waitIncident(client, id, (v) => v.alerts.length > 0 && v.alerts.every((a) => a.status === 'resolved'), 90_000);
+    const resolved = await waitIncident(
+      client,
+      id,
+      (v) => v.alerts.length > 0 && v.alerts.every((a) => a.status === 'resolved'),
+      90_000,
+    );
     expect(resolved.status).toBe('open'); // critical: waits for a human
 
     const ack = await atc(['ack', id, '--as', 'alice', '--comment', 'on it']);
     expect(ack.code).toBe(0);
     expect(ack.stdout).toMatch(/silence [0-9a-f-]{36}/);
-    const silences = await getJson<{ id: string; comment: string; status: { state: string }; matchers: { name: string; value: string }[] }[]>(`${amUrl}/api/v2/silences`);
+    const silences = await getJson<
+      { id: string; comment: string; status: { state: string }; matchers: { name: string; value: string }[] }[]
+    >(`${amUrl}/api/v2/silences`);
     const silence = silences.find((s) => s.comment.includes(`[incident ${id}]`));
     expect(silence?.status.state).toBe('active');
-    expect(silence?.matchers).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'alertname', value: 'FeedStale' }), expect.objectContaining({ name: 'environment', value: 'paper' })]));
+    expect(silence?.matchers).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'alertname', value: 'FeedStale' }),
+        expect.objectContaining({ name: 'environment', value: 'paper' }),
+      ]),
+    );
 
-    expect((await atc(['note', id, '--as', 'alice', '--text', 'feed stalled; bots halted by the playbook'])).code).toBe(0);
+    expect((await atc(['note', id, '--as', 'alice', '--text', 'feed stalled; bots halted by the playbook'])).code).toBe(
+      0,
+    );
     const bad = await atc(['resolve', id, '--as', 'bob']);
     expect(bad.code).toBe(2);
     const resolve = await atc(['resolve', id, '--as', 'bob', '--summary', 'simulated venue stall, cleared']);
     expect(resolve.code).toBe(0);
 
     const result = (await client.workflow.getHandle(id).result()) as IncidentResult;
-    expect(result).toMatchObject({ status: 'closed', ack: { actor: 'alice' }, resolution: { actor: 'bob' }, firing: 0 });
+    expect(result).toMatchObject({
+      status: 'closed',
+      ack: { actor: 'alice' },
+      resolution: { actor: 'bob' },
+      firing: 0,
+    });
     expect(result.silence?.expiredAt).toBeDefined();
     const after = await getJson<{ id: string; status: { state: string } }[]>(`${amUrl}/api/v2/silences`);
     expect(after.find((s) => s.id === silence!.id)?.status.state).toBe('expired');
 
     expect(result.postmortemPath && existsSync(result.postmortemPath)).toBe(true);
     const md = readFileSync(result.postmortemPath!, 'utf8');
-    for (const text of [`# Postmortem: FeedStale`, 'by **alice**', 'by **bob**', '| halt-bot | bot_paper |', '| ack | alice |', 'simulated venue stall']) expect(md).toContain(text);
+    for (const text of [
+      `# Postmortem: FeedStale`,
+      'by **alice**',
+      'by **bob**',
+      '| halt-bot | bot_paper |',
+      '| ack | alice |',
+      'simulated venue stall',
+    ])
+      expect(md).toContain(text);
 
     const shown = await atc(['show', id]);
     expect(shown.stdout).toMatch(/halt-bot bot_paper verified/);

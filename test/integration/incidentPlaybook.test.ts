@@ -9,7 +9,12 @@ import { rigConfig } from '../support/rig';
 import { waitFor } from '../support/waitFor';
 
 const bot = rigConfig().services.find((s) => s.name === 'bot_paper')!;
-const resume = () => fetch(`${bot.controlUrl}/control/resume`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }).catch(() => undefined);
+const resume = () =>
+  fetch(`${bot.controlUrl}/control/resume`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  }).catch(() => undefined);
 
 beforeAll(async () => {
   await closeOpenIncidents({ environment: 'paper' });
@@ -23,13 +28,27 @@ afterAll(async () => {
 test('bot container crash → TargetDown → one restart, verified running, bot halted again', async () => {
   const since = Date.now() - 1000;
   expect((await atc(['sim', 'fault', 'bot_paper', 'crash'])).code).toBe(0);
-  const id = await waitFor('a TargetDown incident on bot_paper', async () => {
-    const rows = JSON.parse((await atc(['incidents', '--open', '--env', 'paper', '--json'])).stdout) as { workflowId: string; start: string; title?: string }[];
-    return rows.find((r) => r.title?.startsWith('TargetDown on bot_paper') && Date.parse(r.start) >= since)?.workflowId;
-  }, { timeoutMs: 60_000, everyMs: 250 });
+  const id = await waitFor(
+    'a TargetDown incident on bot_paper',
+    async () => {
+      const rows = JSON.parse((await atc(['incidents', '--open', '--env', 'paper', '--json'])).stdout) as {
+        workflowId: string;
+        start: string;
+        title?: string;
+      }[];
+      return rows.find((r) => r.title?.startsWith('TargetDown on bot_paper') && Date.parse(r.start) >= since)
+        ?.workflowId;
+    },
+    { timeoutMs: 60_000, everyMs: 250 },
+  );
   expect(id).not.toBe('');
   await withRigClient(async (client) => {
-    const v = await waitIncident(client, id, (x) => x.actions.length >= 2 && x.actions.every((a) => a.status !== 'running'), 90_000);
+    const v = await waitIncident(
+      client,
+      id,
+      (x) => x.actions.length >= 2 && x.actions.every((a) => a.status !== 'running'),
+      90_000,
+    );
     expect(v.actions.map((a) => [a.action, a.target, a.status])).toEqual([
       ['restart-container', 'bot_paper', 'verified'],
       ['halt-bot', 'bot_paper', 'verified'],

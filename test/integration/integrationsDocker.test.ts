@@ -27,7 +27,9 @@ describe('docker', () => {
     expect(await rt().listContainers({ label: 'atc.it=none' })).toEqual([]);
     await rt().remove('atc-it-missing'); // missing = success
     await expect(rt().start('atc-it-missing')).rejects.toBeInstanceOf(PermanentError);
-    await expect(createDockerRuntime(path.join(dockerd.dir, 'nope.sock')).ping()).rejects.toBeInstanceOf(UnreachableError);
+    await expect(createDockerRuntime(path.join(dockerd.dir, 'nope.sock')).ping()).rejects.toBeInstanceOf(
+      UnreachableError,
+    );
   });
 
   test('container lifecycle and re-creation from inspect (needs gcc -static to build an image)', async () => {
@@ -40,19 +42,39 @@ describe('docker', () => {
 async function lifecycle(docker: Docker): Promise<void> {
   const r = createDockerRuntime(dockerd.socketPath);
   expect(await r.imageExists('atc-it/sleeper:1')).toBe(true);
-  for (const name of ['atc-it-a', 'atc-it-b']) await docker.createNetwork({ Name: name, Driver: 'bridge', Internal: true });
+  for (const name of ['atc-it-a', 'atc-it-b'])
+    await docker.createNetwork({ Name: name, Driver: 'bridge', Internal: true });
   await docker.createContainer({
-    name: 'atc-it-app', Image: 'atc-it/sleeper:1', Cmd: ['/sleeper'], Env: ['FEED_URL=http://feed'], Labels: { 'atc.it': '1' }, WorkingDir: '/tmp',
+    name: 'atc-it-app',
+    Image: 'atc-it/sleeper:1',
+    Cmd: ['/sleeper'],
+    Env: ['FEED_URL=http://feed'],
+    Labels: { 'atc.it': '1' },
+    WorkingDir: '/tmp',
     Healthcheck: { Test: ['CMD', '/sleeper', 'check'], Interval: 500_000_000, Timeout: 1e9, Retries: 3 },
-    HostConfig: { NetworkMode: 'atc-it-a', RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 2 }, ExtraHosts: ['feed.local:127.0.0.1'], Binds: [`${dockerd.dir}:/host:ro`] },
+    HostConfig: {
+      NetworkMode: 'atc-it-a',
+      RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 2 },
+      ExtraHosts: ['feed.local:127.0.0.1'],
+      Binds: [`${dockerd.dir}:/host:ro`],
+    },
     NetworkingConfig: { EndpointsConfig: { 'atc-it-a': { Aliases: ['app'] } } },
   });
   await docker.getNetwork('atc-it-b').connect({ Container: 'atc-it-app', EndpointConfig: { Aliases: ['app-b'] } });
-  expect(await r.listContainers({ label: 'atc.it=1' })).toEqual([expect.objectContaining({ name: 'atc-it-app', image: 'atc-it/sleeper:1', state: 'created' })]);
+  expect(await r.listContainers({ label: 'atc.it=1' })).toEqual([
+    expect.objectContaining({ name: 'atc-it-app', image: 'atc-it/sleeper:1', state: 'created' }),
+  ]);
   await r.start('atc-it-app');
   await r.start('atc-it-app'); // 304: already started
   await waitFor('healthy', async () => (await r.status('atc-it-app')).health === 'healthy', { timeoutMs: 20_000 });
-  expect(await r.status('atc-it-app')).toMatchObject({ exists: true, running: true, state: 'running', image: 'atc-it/sleeper:1', imageId: await r.imageId('atc-it/sleeper:1'), restartCount: 0 });
+  expect(await r.status('atc-it-app')).toMatchObject({
+    exists: true,
+    running: true,
+    state: 'running',
+    image: 'atc-it/sleeper:1',
+    imageId: await r.imageId('atc-it/sleeper:1'),
+    restartCount: 0,
+  });
   await r.stop('atc-it-app', 2);
   await r.stop('atc-it-app', 2); // 304: already stopped
   expect(await r.status('atc-it-app')).toMatchObject({ running: false, state: 'exited', exitCode: 0 });
@@ -67,12 +89,25 @@ async function lifecycle(docker: Docker): Promise<void> {
   await r.stop('atc-it-app-prev', 2);
   const id = await r.createFromInspect(old, { name: 'atc-it-app', image: 'atc-it/sleeper:2' });
   expect(await r.createFromInspect(old, { name: 'atc-it-app', image: 'atc-it/sleeper:2' })).toBe(id); // a retry
-  await expect(r.createFromInspect(old, { name: 'atc-it-app', image: 'atc-it/sleeper:1' })).rejects.toBeInstanceOf(PermanentError);
+  await expect(r.createFromInspect(old, { name: 'atc-it-app', image: 'atc-it/sleeper:1' })).rejects.toBeInstanceOf(
+    PermanentError,
+  );
   const made = (await r.inspect('atc-it-app'))!;
   expect(made.Id).toBe(id);
-  expect(made.Config).toMatchObject({ Image: 'atc-it/sleeper:2', Cmd: ['/sleeper'], WorkingDir: '/tmp', Labels: { 'atc.it': '1' }, Healthcheck: old.Config.Healthcheck });
+  expect(made.Config).toMatchObject({
+    Image: 'atc-it/sleeper:2',
+    Cmd: ['/sleeper'],
+    WorkingDir: '/tmp',
+    Labels: { 'atc.it': '1' },
+    Healthcheck: old.Config.Healthcheck,
+  });
   expect(made.Config.Env).toContain('FEED_URL=http://feed');
-  expect(made.HostConfig).toMatchObject({ NetworkMode: 'atc-it-a', RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 2 }, ExtraHosts: ['feed.local:127.0.0.1'], Binds: [`${dockerd.dir}:/host:ro`] });
+  expect(made.HostConfig).toMatchObject({
+    NetworkMode: 'atc-it-a',
+    RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 2 },
+    ExtraHosts: ['feed.local:127.0.0.1'],
+    Binds: [`${dockerd.dir}:/host:ro`],
+  });
   await r.start('atc-it-app');
   const nets = (await r.inspect('atc-it-app'))!.NetworkSettings.Networks;
   expect(Object.keys(nets).sort()).toEqual(['atc-it-a', 'atc-it-b']);

@@ -23,7 +23,9 @@ describe('prometheus', () => {
     await waitFor('first scrape', async () => (await client().query('up{job="prometheus"}')).samples.length === 1);
     const result = await client().query('up{job="prometheus"}');
     expect(result.query).toBe('up{job="prometheus"}');
-    expect(result.samples).toEqual([{ labels: expect.objectContaining({ job: 'prometheus', instance: new URL(prom.url).host }), value: 1 }]);
+    expect(result.samples).toEqual([
+      { labels: expect.objectContaining({ job: 'prometheus', instance: new URL(prom.url).host }), value: 1 },
+    ]);
   });
 
   test('scalars, NaN and +Inf are parsed', async () => {
@@ -37,7 +39,9 @@ describe('prometheus', () => {
   });
 
   test('a bad query is a PermanentError carrying the message of Prometheus', async () => {
-    const err = await client().query('up{').catch((e: unknown) => e);
+    const err = await client()
+      .query('up{')
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PermanentError);
     expect((err as Error).message).toMatch(/bad_data.*parse error/);
   });
@@ -52,29 +56,46 @@ describe('prometheus', () => {
   });
 
   test('a server that is not there is UnreachableError', async () => {
-    await expect(createPrometheusClient(`http://127.0.0.1:${closedPort}`).query('up')).rejects.toBeInstanceOf(UnreachableError);
+    await expect(createPrometheusClient(`http://127.0.0.1:${closedPort}`).query('up')).rejects.toBeInstanceOf(
+      UnreachableError,
+    );
   });
 });
-
 
 describe('alertmanager', () => {
   const client = () => createAlertmanagerClient(am.url);
   const filter = ['alertname="AtcIntegrationTest"'];
 
   test('an alert is listed, silenced (silencedBy), and the silence expires idempotently', async () => {
-    const alert = { labels: { alertname: 'AtcIntegrationTest', severity: 'critical', service: 'feed' }, annotations: { summary: 'test' } };
-    const posted = await fetch(`${am.url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([alert]) });
+    const alert = {
+      labels: { alertname: 'AtcIntegrationTest', severity: 'critical', service: 'feed' },
+      annotations: { summary: 'test' },
+    };
+    const posted = await fetch(`${am.url}/api/v2/alerts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([alert]),
+    });
     expect(posted.status).toBe(200);
     await waitFor('alert listed', async () => (await client().listAlerts({ filter })).length === 1);
     const [listed] = await client().listAlerts({ filter });
-    expect(listed).toMatchObject({ labels: alert.labels, annotations: alert.annotations, state: 'active', silencedBy: [], inhibitedBy: [] });
+    expect(listed).toMatchObject({
+      labels: alert.labels,
+      annotations: alert.annotations,
+      state: 'active',
+      silencedBy: [],
+      inhibitedBy: [],
+    });
     expect(listed!.fingerprint).toMatch(/^[0-9a-f]+$/);
     expect(await client().listAlerts({ filter: ['alertname="Other"'] })).toEqual([]);
 
     const now = Date.now();
     const id = await client().createSilence({
       matchers: [{ name: 'alertname', value: 'AtcIntegrationTest', isRegex: false, isEqual: true }],
-      startsAt: new Date(now - 1000).toISOString(), endsAt: new Date(now + 3_600_000).toISOString(), createdBy: 'it', comment: 'integration test',
+      startsAt: new Date(now - 1000).toISOString(),
+      endsAt: new Date(now + 3_600_000).toISOString(),
+      createdBy: 'it',
+      comment: 'integration test',
     });
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     const [silenced] = await client().listAlerts({ filter });
@@ -89,6 +110,8 @@ describe('alertmanager', () => {
   });
 
   test('a server that is not there is UnreachableError', async () => {
-    await expect(createAlertmanagerClient(`http://127.0.0.1:${closedPort}`).version()).rejects.toBeInstanceOf(UnreachableError);
+    await expect(createAlertmanagerClient(`http://127.0.0.1:${closedPort}`).version()).rejects.toBeInstanceOf(
+      UnreachableError,
+    );
   });
 });

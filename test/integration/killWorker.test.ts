@@ -28,10 +28,14 @@ test('kill -9 of the worker mid-workflow; after a restart the workflow completes
     args: [{ environment: 'paper', rounds: 3, intervalSeconds: 3 }],
   });
   // Wait until round 1 is done, then kill the worker while the workflow is between rounds.
-  await waitFor('round 1 done', async () => {
-    const p = await handle.query(progressQuery);
-    return p.steps.length >= 5 && p.steps.every((s) => s.status !== 'running');
-  }, { timeoutMs: 20_000 });
+  await waitFor(
+    'round 1 done',
+    async () => {
+      const p = await handle.query(progressQuery);
+      return p.steps.length >= 5 && p.steps.every((s) => s.status !== 'running');
+    },
+    { timeoutMs: 20_000 },
+  );
   await killService(first);
   expect(first.signalCode).toBe('SIGKILL');
   expect((await handle.describe()).status.name).toBe('RUNNING');

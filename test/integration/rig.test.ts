@@ -13,8 +13,16 @@ const execFileAsync = promisify(execFile);
 
 test('rig status: every part up, with the versions of the real parts used by these tests', async () => {
   const r = await atc(['rig', 'status', '--json']);
-  const status = JSON.parse(r.stdout) as { up: boolean; parts: { part: string; ready: boolean }[]; versions: Record<string, string> };
-  process.stdout.write(`versions used by the integration tests:\n${Object.entries(status.versions).map(([k, v]) => `  ${k}: ${v}`).join('\n')}\n`);
+  const status = JSON.parse(r.stdout) as {
+    up: boolean;
+    parts: { part: string; ready: boolean }[];
+    versions: Record<string, string>;
+  };
+  process.stdout.write(
+    `versions used by the integration tests:\n${Object.entries(status.versions)
+      .map(([k, v]) => `  ${k}: ${v}`)
+      .join('\n')}\n`,
+  );
   expect(status.parts.filter((p) => !p.ready)).toEqual([]);
   expect(r.code).toBe(0);
   expect(status.versions.temporal).toMatch(/^temporal version \d/);
@@ -30,9 +38,17 @@ test('rig up is ready only once Prometheus has scraped every target; a target no
   await expect(waitTargetsScraped(url, jobs, 30_000)).resolves.toBeUndefined(); // a test before may have restarted one
   expect(jobsNotScraped(await activeTargets(url), ['prometheus'])).toEqual([]);
   expect(jobsNotScraped([], ['prometheus'])).toEqual(['prometheus (no active target)']); // an empty list is not ready
-  const never = { job: 'bot_x', instance: '127.0.0.1:1', health: 'unknown', lastScrape: '0001-01-01T00:00:00Z', lastError: '' };
+  const never = {
+    job: 'bot_x',
+    instance: '127.0.0.1:1',
+    health: 'unknown',
+    lastScrape: '0001-01-01T00:00:00Z',
+    lastError: '',
+  };
   expect(jobsNotScraped([never], ['bot_x'])).toEqual(['bot_x 127.0.0.1:1 (unknown)']);
-  await expect(waitTargetsScraped(url, [...jobs, 'no_such_job'], 600)).rejects.toThrow(/after 1 s; not up: no_such_job \(no active target\)$/);
+  await expect(waitTargetsScraped(url, [...jobs, 'no_such_job'], 600)).rejects.toThrow(
+    /after 1 s; not up: no_such_job \(no active target\)$/,
+  );
 });
 
 test('`atc run rig-smoke` touches every integration for real and succeeds', async () => {
@@ -49,10 +65,18 @@ test('`atc run rig-smoke` touches every integration for real and succeeds', asyn
 });
 
 async function waitForResult(id: string): Promise<{ status: string; result?: RigSmokeResult; type: string }> {
-  return waitFor(`${id} finished`, async () => {
-    const shown = JSON.parse((await atc(['show', id, '--json'])).stdout) as { status: string; result?: RigSmokeResult; type: string };
-    return shown.status !== 'RUNNING' && shown;
-  }, { timeoutMs: 60_000, everyMs: 250 });
+  return waitFor(
+    `${id} finished`,
+    async () => {
+      const shown = JSON.parse((await atc(['show', id, '--json'])).stdout) as {
+        status: string;
+        result?: RigSmokeResult;
+        type: string;
+      };
+      return shown.status !== 'RUNNING' && shown;
+    },
+    { timeoutMs: 60_000, everyMs: 250 },
+  );
 }
 
 test('a workflow started with the `temporal` CLI and JSON input runs the same as `atc run`', async () => {
@@ -60,9 +84,20 @@ test('a workflow started with the `temporal` CLI and JSON input runs the same as
   const cli = await findTemporalCli(REPO_ROOT);
   const id = `rig-smoke-temporal-cli-${Date.now()}`;
   await execFileAsync(cli, [
-    'workflow', 'start', '--address', `127.0.0.1:${state.ports.temporal}`, '--task-queue', 'atc-ops',
-    '--type', 'rigSmoke', '--workflow-id', id, '--input', '{"environment":"paper"}',
-    '--search-attribute', 'AtcRunbook="rig-smoke"',
+    'workflow',
+    'start',
+    '--address',
+    `127.0.0.1:${state.ports.temporal}`,
+    '--task-queue',
+    'atc-ops',
+    '--type',
+    'rigSmoke',
+    '--workflow-id',
+    id,
+    '--input',
+    '{"environment":"paper"}',
+    '--search-attribute',
+    'AtcRunbook="rig-smoke"',
   ]);
   const viaTemporal = await waitForResult(id);
   const viaAtc = JSON.parse((await atc(['run', 'rig-smoke', '--env', 'paper', '--json'])).stdout) as RigSmokeResult;
@@ -70,7 +105,9 @@ test('a workflow started with the `temporal` CLI and JSON input runs the same as
   expect(viaTemporal.type).toBe('rigSmoke');
   expect(viaTemporal.result?.ok).toBe(true);
   expect(viaTemporal.result?.findings.map((f) => [f.check, f.ok])).toEqual(viaAtc.findings.map((f) => [f.check, f.ok]));
-  const listed = JSON.parse((await atc(['list', '--runbook', 'rig-smoke', '--json', '--limit', '50'])).stdout) as { workflowId: string }[];
+  const listed = JSON.parse((await atc(['list', '--runbook', 'rig-smoke', '--json', '--limit', '50'])).stdout) as {
+    workflowId: string;
+  }[];
   expect(listed.map((w) => w.workflowId)).toContain(id);
 });
 
@@ -79,8 +116,18 @@ test('bad JSON input from the `temporal` CLI fails the workflow with the reason'
   const cli = await findTemporalCli(REPO_ROOT);
   const id = `rig-smoke-bad-input-${Date.now()}`;
   await execFileAsync(cli, [
-    'workflow', 'start', '--address', `127.0.0.1:${state.ports.temporal}`, '--task-queue', 'atc-ops',
-    '--type', 'rigSmoke', '--workflow-id', id, '--input', '{"environment":"Paper Trading","rounds":0}',
+    'workflow',
+    'start',
+    '--address',
+    `127.0.0.1:${state.ports.temporal}`,
+    '--task-queue',
+    'atc-ops',
+    '--type',
+    'rigSmoke',
+    '--workflow-id',
+    id,
+    '--input',
+    '{"environment":"Paper Trading","rounds":0}',
   ]);
   const shown = await waitForResult(id);
   expect(shown.status).toBe('FAILED');

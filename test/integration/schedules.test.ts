@@ -44,26 +44,50 @@ async function apply(file: string): Promise<Record<string, string>> {
   const r = await atc(['schedules', 'apply', '--json', '--config', file]);
   expect(r.code).toBe(0);
   const applied = JSON.parse(r.stdout) as { scheduleId: string; change: string }[];
-  return Object.fromEntries(applied.filter((a) => a.scheduleId.startsWith('daily-check-')).map((a) => [a.scheduleId, a.change]));
+  return Object.fromEntries(
+    applied.filter((a) => a.scheduleId.startsWith('daily-check-')).map((a) => [a.scheduleId, a.change]),
+  );
 }
 
 test('apply creates one schedule per configured environment, is idempotent, updates in place, deletes dropped ones', async () => {
-  const three = configWith(['dev', 'paper', 'live'].map((environment) => ({ environment, cron: '0 7 * * *', timezone: 'Europe/Prague' })), 'three');
+  const three = configWith(
+    ['dev', 'paper', 'live'].map((environment) => ({ environment, cron: '0 7 * * *', timezone: 'Europe/Prague' })),
+    'three',
+  );
   const first = await apply(three);
   expect(Object.keys(first).sort()).toEqual(['daily-check-dev', 'daily-check-live', 'daily-check-paper']);
   expect(Object.values(first).every((c) => ['created', 'updated', 'unchanged'].includes(c))).toBe(true);
-  expect(await apply(three)).toEqual({ 'daily-check-dev': 'unchanged', 'daily-check-paper': 'unchanged', 'daily-check-live': 'unchanged' });
+  expect(await apply(three)).toEqual({
+    'daily-check-dev': 'unchanged',
+    'daily-check-paper': 'unchanged',
+    'daily-check-live': 'unchanged',
+  });
 
   const d = await client.schedule.getHandle('daily-check-paper').describe();
   expect(d.policies.overlap).toBe('SKIP');
   expect(d.spec.timezone).toBe('Europe/Prague');
-  expect(d.action).toMatchObject({ type: 'startWorkflow', workflowType: 'dailyCheck', workflowId: 'daily-check-paper', args: [{ environment: 'paper' }] });
+  expect(d.action).toMatchObject({
+    type: 'startWorkflow',
+    workflowType: 'dailyCheck',
+    workflowId: 'daily-check-paper',
+    args: [{ environment: 'paper' }],
+  });
   const attrs = d.action.typedSearchAttributes as TypedSearchAttributes;
   expect([attrs.get(runbookKey), attrs.get(environmentKey)]).toEqual(['daily-check', 'paper']);
   expect(d.info.nextActionTimes[0]!.getTime()).toBeGreaterThan(Date.now());
 
-  const changed = configWith([{ environment: 'dev', cron: '30 6 * * 1-5', timezone: 'UTC' }, { environment: 'paper', cron: '0 7 * * *', timezone: 'Europe/Prague' }], 'two');
-  expect(await apply(changed)).toEqual({ 'daily-check-dev': 'updated', 'daily-check-paper': 'unchanged', 'daily-check-live': 'deleted' });
+  const changed = configWith(
+    [
+      { environment: 'dev', cron: '30 6 * * 1-5', timezone: 'UTC' },
+      { environment: 'paper', cron: '0 7 * * *', timezone: 'Europe/Prague' },
+    ],
+    'two',
+  );
+  expect(await apply(changed)).toEqual({
+    'daily-check-dev': 'updated',
+    'daily-check-paper': 'unchanged',
+    'daily-check-live': 'deleted',
+  });
   const dev = await client.schedule.getHandle('daily-check-dev').describe();
   expect(dev.spec.timezone).toBe('UTC');
   const next = dev.info.nextActionTimes[0]!;
@@ -72,7 +96,14 @@ test('apply creates one schedule per configured environment, is idempotent, upda
 
   const listed = JSON.parse((await atc(['schedules', 'list', '--json', '--config', changed])).stdout) as ScheduleRow[];
   const rows = Object.fromEntries(listed.map((r) => [r.scheduleId, r]));
-  expect(rows['daily-check-dev']).toMatchObject({ exists: true, inConfig: true, upToDate: true, cron: '30 6 * * 1-5', timezone: 'UTC', environment: 'dev' });
+  expect(rows['daily-check-dev']).toMatchObject({
+    exists: true,
+    inConfig: true,
+    upToDate: true,
+    cron: '30 6 * * 1-5',
+    timezone: 'UTC',
+    environment: 'dev',
+  });
   expect(rows['daily-check-live']).toBeUndefined();
   const text = await atc(['schedules', 'list', '--config', three]);
   expect(text.stdout).toMatch(/daily-check-dev\s+OUTDATED/);
@@ -83,7 +114,11 @@ test('a triggered schedule starts a daily check that is findable by runbook and 
   await apply(configWith([{ environment: 'dev', cron: '0 7 * * *' }], 'dev'));
   const handle = client.schedule.getHandle('daily-check-dev');
   await handle.trigger();
-  const workflowId = await waitFor('the scheduled run', async () => (await handle.describe()).info.recentActions.at(-1)?.action.workflow.workflowId, { timeoutMs: 20_000 });
+  const workflowId = await waitFor(
+    'the scheduled run',
+    async () => (await handle.describe()).info.recentActions.at(-1)?.action.workflow.workflowId,
+    { timeoutMs: 20_000 },
+  );
   expect(workflowId).toMatch(/^daily-check-dev-/);
   const run = client.workflow.getHandle(workflowId!);
   const result = (await run.result()) as DailyCheckResult;

@@ -19,10 +19,14 @@ test('/metrics has the service metrics and the Temporal SDK worker metrics, and 
   expect(text).toMatch(/^temporal_[a-z_]+(\{|\s)/m);
   const q = new URL(`http://127.0.0.1:${rigState().ports.prometheus}/api/v1/query`);
   q.searchParams.set('query', 'up{job="atc_ops"}');
-  const value = await waitFor('atc_ops scraped and up', async () => {
-    const body = (await (await fetch(q)).json()) as { data: { result: { value: [number, string] }[] } };
-    return body.data.result[0]?.value[1] === '1' && body.data.result[0].value[1];
-  }, { timeoutMs: 15_000 });
+  const value = await waitFor(
+    'atc_ops scraped and up',
+    async () => {
+      const body = (await (await fetch(q)).json()) as { data: { result: { value: [number, string] }[] } };
+      return body.data.result[0]?.value[1] === '1' && body.data.result[0].value[1];
+    },
+    { timeoutMs: 15_000 },
+  );
   expect(value).toBe('1');
 });
 

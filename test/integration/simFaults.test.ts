@@ -23,7 +23,11 @@ async function fault(service: string, kind: string): Promise<void> {
   expect(r.code).toBe(0);
 }
 async function botState(service: string) {
-  return (await (await fetch(`${base(service)}/control/state`)).json()) as { newOrdersEnabled: boolean; openOrders: number; mode: string };
+  return (await (await fetch(`${base(service)}/control/state`)).json()) as {
+    newOrdersEnabled: boolean;
+    openOrders: number;
+    mode: string;
+  };
 }
 const docker = () => new Docker({ socketPath: rigState().dockerSocket });
 
@@ -42,29 +46,47 @@ describe('feed (live_connector)', () => {
     await fault('live_connector', 'stall');
     const bars = await metric('live_connector', 'atc_feed_bars_total');
     // No bar for a while: wait for the simulator's own clock (stale seconds >= 2, i.e. two bar intervals missed).
-    await waitFor('stale seconds >= 2.5', async () => (await metric('live_connector', 'atc_feed_dq_stale_seconds')) >= 2.5);
+    await waitFor(
+      'stale seconds >= 2.5',
+      async () => (await metric('live_connector', 'atc_feed_dq_stale_seconds')) >= 2.5,
+    );
     expect(await metric('live_connector', 'atc_feed_bars_total')).toBe(bars);
     expect(await metric('live_connector', 'atc_feed_dq_stale_seconds')).toBeGreaterThanOrEqual(2);
   });
   test('latency: latency above 2.5 s while bars continue', async () => {
     await fault('live_connector', 'latency');
     const bars = await metric('live_connector', 'atc_feed_bars_total');
-    await waitFor('a slow bar', async () => (await metric('live_connector', 'atc_feed_latency_ms')) >= 2500 && (await metric('live_connector', 'atc_feed_bars_total')) > bars);
+    await waitFor(
+      'a slow bar',
+      async () =>
+        (await metric('live_connector', 'atc_feed_latency_ms')) >= 2500 &&
+        (await metric('live_connector', 'atc_feed_bars_total')) > bars,
+    );
     expect(await metric('live_connector', 'atc_feed_latency_ms')).toBeGreaterThanOrEqual(2500);
     expect(await metric('live_connector', 'atc_feed_bars_total')).toBeGreaterThan(bars);
   });
   test('disconnect-loop: reconnects climb', async () => {
     const before = await metric('live_connector', 'atc_feed_reconnects_total');
     await fault('live_connector', 'disconnect-loop');
-    await waitFor('two reconnects', async () => (await metric('live_connector', 'atc_feed_reconnects_total')) >= before + 2);
+    await waitFor(
+      'two reconnects',
+      async () => (await metric('live_connector', 'atc_feed_reconnects_total')) >= before + 2,
+    );
     expect(await metric('live_connector', 'atc_feed_reconnects_total')).toBeGreaterThanOrEqual(before + 2);
   });
   test('dq-gaps: the gap counter climbs and the bars table gets holes', async () => {
     const cfg = rigConfig().databases.trading!;
-    const db = new Client({ host: cfg.host, port: cfg.port, user: cfg.user, database: cfg.database, password: readFileSync((cfg.password as { file: string }).file, 'utf8').trim() });
+    const db = new Client({
+      host: cfg.host,
+      port: cfg.port,
+      user: cfg.user,
+      database: cfg.database,
+      password: readFileSync((cfg.password as { file: string }).file, 'utf8').trim(),
+    });
     await db.connect();
     try {
-      const since = async (t: Date) => Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM bars WHERE ts > $1', [t])).rows[0]!.n);
+      const since = async (t: Date) =>
+        Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM bars WHERE ts > $1', [t])).rows[0]!.n);
       const gaps = await metric('live_connector', 'atc_feed_dq_gaps_total');
       await fault('live_connector', 'dq-gaps');
       // A bar already in flight may still land: wait for a tick under the fault and no write pending.
@@ -74,12 +96,22 @@ describe('feed (live_connector)', () => {
       });
       const faulty = new Date();
       // No stored bar for a while: wait for two more ticks the simulator counted as gaps, then look at the table.
-      await waitFor('two more gaps', async () => (await metric('live_connector', 'atc_feed_dq_gaps_total')) >= first + 2);
+      await waitFor(
+        'two more gaps',
+        async () => (await metric('live_connector', 'atc_feed_dq_gaps_total')) >= first + 2,
+      );
       expect(await metric('live_connector', 'atc_feed_dq_gaps_total')).toBeGreaterThanOrEqual(gaps + 2);
       expect(await since(faulty)).toBe(0);
       await clearFaults(sim('live_connector'));
       const cleared = new Date();
-      const bars = await waitFor('two bars stored after the clear', async () => { const n = await since(cleared); return n >= 2 && n; }, { timeoutMs: 15_000 });
+      const bars = await waitFor(
+        'two bars stored after the clear',
+        async () => {
+          const n = await since(cleared);
+          return n >= 2 && n;
+        },
+        { timeoutMs: 15_000 },
+      );
       expect(bars).toBeGreaterThanOrEqual(2);
     } finally {
       await db.end();
@@ -87,7 +119,14 @@ describe('feed (live_connector)', () => {
   });
   test('crash: the container exits', async () => {
     await fault('live_connector', 'crash');
-    const state = await waitFor('live_connector exited', async () => { const st = (await docker().getContainer('live_connector').inspect()).State.Status; return st === 'exited' && st; }, { timeoutMs: 5000 });
+    const state = await waitFor(
+      'live_connector exited',
+      async () => {
+        const st = (await docker().getContainer('live_connector').inspect()).State.Status;
+        return st === 'exited' && st;
+      },
+      { timeoutMs: 5000 },
+    );
     expect(state).toBe('exited');
   });
 });
@@ -95,7 +134,11 @@ describe('feed (live_connector)', () => {
 describe('bots', () => {
   test('control contract: halt → disabled and counted, orders drain; resume → enabled', async () => {
     const before = (await (await fetch(`${base('bot_paper')}/sim/state`)).json()) as { haltCalls: number };
-    const res = await fetch(`${base('bot_paper')}/control/halt`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"reason":"test"}' });
+    const res = await fetch(`${base('bot_paper')}/control/halt`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"reason":"test"}',
+    });
     expect(res.status).toBe(200);
     expect(await botState('bot_paper')).toMatchObject({ newOrdersEnabled: false, mode: 'paper' });
     expect(await metric('bot_paper', 'atc_bot_new_orders_enabled')).toBe(0);
@@ -109,18 +152,31 @@ describe('bots', () => {
   });
   test('drawdown: drawdown above 15 %', async () => {
     await fault('bot_live', 'drawdown');
-    await waitFor('drawdown >= 15 %', async () => (await metric('bot_live', 'atc_bot_drawdown_pct')) >= 15, { timeoutMs: 10_000 });
+    await waitFor('drawdown >= 15 %', async () => (await metric('bot_live', 'atc_bot_drawdown_pct')) >= 15, {
+      timeoutMs: 10_000,
+    });
     expect(await metric('bot_live', 'atc_bot_drawdown_pct')).toBeGreaterThanOrEqual(15);
   });
   test('ignore-halt: the halt is answered but new orders stay enabled', async () => {
     await fault('bot_paper', 'ignore-halt');
-    const res = await fetch(`${base('bot_paper')}/control/halt`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"reason":"test"}' });
+    const res = await fetch(`${base('bot_paper')}/control/halt`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"reason":"test"}',
+    });
     expect(res.status).toBe(200);
     expect((await botState('bot_paper')).newOrdersEnabled).toBe(true);
   });
   test('crash: the container exits', async () => {
     await fault('bot_live', 'crash');
-    const state = await waitFor('bot_live exited', async () => { const st = (await docker().getContainer('bot_live').inspect()).State.Status; return st === 'exited' && st; }, { timeoutMs: 5000 });
+    const state = await waitFor(
+      'bot_live exited',
+      async () => {
+        const st = (await docker().getContainer('bot_live').inspect()).State.Status;
+        return st === 'exited' && st;
+      },
+      { timeoutMs: 5000 },
+    );
     expect(state).toBe('exited');
   });
 });

@@ -43,12 +43,35 @@ describe('Temporal unreachable → 503; a real Alertmanager retries until Tempor
     const dir = mkdtempSync(path.join(os.tmpdir(), 'atc-webhook-am-'));
     const port = await freePort();
     const config = {
-      route: { receiver: 'atc', group_by: ['alertname', 'environment', 'service'], group_wait: '1s', group_interval: '2s', repeat_interval: '1h' },
-      receivers: [{ name: 'atc', webhook_configs: [{ url: `http://127.0.0.1:${webhookPort}/webhooks/alertmanager`, send_resolved: true, http_config: { authorization: { type: 'Bearer', credentials_file: state.tokenFile } } }] }],
+      route: {
+        receiver: 'atc',
+        group_by: ['alertname', 'environment', 'service'],
+        group_wait: '1s',
+        group_interval: '2s',
+        repeat_interval: '1h',
+      },
+      receivers: [
+        {
+          name: 'atc',
+          webhook_configs: [
+            {
+              url: `http://127.0.0.1:${webhookPort}/webhooks/alertmanager`,
+              send_resolved: true,
+              http_config: { authorization: { type: 'Bearer', credentials_file: state.tokenFile } },
+            },
+          ],
+        },
+      ],
     };
     writeFileSync(path.join(dir, 'am.yml'), stringify(config));
     const fd = openSync(path.join(dir, 'am.log'), 'a');
-    const args = [`--config.file=${dir}/am.yml`, `--storage.path=${dir}/data`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address=', '--log.level=warn'];
+    const args = [
+      `--config.file=${dir}/am.yml`,
+      `--storage.path=${dir}/data`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--cluster.listen-address=',
+      '--log.level=warn',
+    ];
     const child = spawn('/usr/bin/prometheus-alertmanager', args, { detached: true, stdio: ['ignore', fd, fd] });
     closeSync(fd);
     cleanups.push(async () => {
@@ -60,12 +83,21 @@ describe('Temporal unreachable → 503; a real Alertmanager retries until Tempor
   }
 
   const postAlert = (amPort: number, alert: object) =>
-    fetch(`http://127.0.0.1:${amPort}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([alert]) });
+    fetch(`http://127.0.0.1:${amPort}/api/v2/alerts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([alert]),
+    });
 
   async function findIncident(client: Client, since: Date, alertname: string): Promise<string[]> {
     const ids: string[] = [];
-    for await (const w of client.workflow.list({ query: `AtcRunbook = 'incident' AND AtcEnvironment = 'dev' AND StartTime >= '${since.toISOString()}'` })) {
-      const v = await client.workflow.getHandle(w.workflowId).query(incidentQuery).catch(() => undefined);
+    for await (const w of client.workflow.list({
+      query: `AtcRunbook = 'incident' AND AtcEnvironment = 'dev' AND StartTime >= '${since.toISOString()}'`,
+    })) {
+      const v = await client.workflow
+        .getHandle(w.workflowId)
+        .query(incidentQuery)
+        .catch(() => undefined);
       if (v?.alerts.some((a) => a.alertname === alertname)) ids.push(w.workflowId);
     }
     return ids;
@@ -84,22 +116,48 @@ describe('Temporal unreachable → 503; a real Alertmanager retries until Tempor
     expect(direct.status).toBe(503);
     const alertname = `WebhookRetry${Date.now()}`;
     const labels = { alertname, environment: 'dev', severity: 'warning', service: 'retry_probe' };
-    expect((await postAlert(amPort, { labels, annotations: { summary: 'retry test' }, startsAt: new Date().toISOString() })).ok).toBe(true);
-    await waitFor('Alertmanager delivery refused with 503 at least twice', async () =>
-      (await metric(webhookPort, 'atc_ops_webhook_requests_total', 'outcome="rejected",reason="temporal-unavailable"')) >= 3, { timeoutMs: 60_000 });
+    expect(
+      (await postAlert(amPort, { labels, annotations: { summary: 'retry test' }, startsAt: new Date().toISOString() }))
+        .ok,
+    ).toBe(true);
+    await waitFor(
+      'Alertmanager delivery refused with 503 at least twice',
+      async () =>
+        (await metric(
+          webhookPort,
+          'atc_ops_webhook_requests_total',
+          'outcome="rejected",reason="temporal-unavailable"',
+        )) >= 3,
+      { timeoutMs: 60_000 },
+    );
 
     await proxy.start(); // Temporal is back
     await withRigClient(async (client) => {
       let ids: string[] = [];
-      await waitFor('the incident opened by a retried notification', async () => (ids = await findIncident(client, since, alertname)).length > 0, { timeoutMs: 90_000 });
+      await waitFor(
+        'the incident opened by a retried notification',
+        async () => (ids = await findIncident(client, since, alertname)).length > 0,
+        { timeoutMs: 90_000 },
+      );
       const v = await waitIncident(client, ids[0]!, (x) => x.timeline.some((e) => e.kind === 'open'));
       expect(v.alerts).toHaveLength(1);
       expect(v.alerts[0]).toMatchObject({ alertname, status: 'firing', service: 'retry_probe' });
       const amFailed = await metric(amPort, 'alertmanager_notification_requests_failed_total', 'integration="webhook"');
       expect(amFailed).toBeGreaterThanOrEqual(1);
-      expect(await metric(webhookPort, 'atc_ops_webhook_requests_total', 'outcome="accepted",reason="ok"')).toBeGreaterThanOrEqual(1);
+      expect(
+        await metric(webhookPort, 'atc_ops_webhook_requests_total', 'outcome="accepted",reason="ok"'),
+      ).toBeGreaterThanOrEqual(1);
 
-      expect((await postAlert(amPort, { labels, annotations: { summary: 'retry test' }, startsAt: v.alerts[0]!.startsAt, endsAt: new Date().toISOString() })).ok).toBe(true);
+      expect(
+        (
+          await postAlert(amPort, {
+            labels,
+            annotations: { summary: 'retry test' },
+            startsAt: v.alerts[0]!.startsAt,
+            endsAt: new Date().toISOString(),
+          })
+        ).ok,
+      ).toBe(true);
       const result = (await client.workflow.getHandle(ids[0]!).result()) as IncidentResult;
       expect(result).toMatchObject({ status: 'closed', alertCount: 1, firing: 0 });
       expect(await findIncident(client, since, alertname)).toEqual(ids); // still exactly one

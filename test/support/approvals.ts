@@ -5,12 +5,19 @@ import { waitFor } from './waitFor';
 
 /** Polls the `progress` query until the runbook says what it waits for (an approval), and returns that text. */
 export async function waitingFor(handle: WorkflowHandle): Promise<string> {
-  return waitFor(`${handle.workflowId} to wait for a person`, async () => (await handle.query(progressQuery)).waitingFor, { timeoutMs: 15_000 });
+  return waitFor(
+    `${handle.workflowId} to wait for a person`,
+    async () => (await handle.query(progressQuery)).waitingFor,
+    { timeoutMs: 15_000 },
+  );
 }
 
 /** The update must be refused (by its validator or handler); returns the reason. */
 export async function refusedUpdate(p: Promise<unknown>): Promise<string> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
   return (err as WorkflowUpdateFailedError).cause?.message ?? '';
 }

@@ -22,9 +22,17 @@ export function atc(args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?:
     execFile(
       process.execPath,
       [ATC_BIN, ...args],
-      { env: { ...process.env, ATC_HOME: testHome(), ...opts.env }, timeout: opts.timeoutMs ?? 120_000, cwd: REPO_ROOT },
+      {
+        env: { ...process.env, ATC_HOME: testHome(), ...opts.env },
+        timeout: opts.timeoutMs ?? 120_000,
+        cwd: REPO_ROOT,
+      },
       (err, stdout, stderr) => {
-        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 99) : 0;
+        const code = err
+          ? typeof (err as { code?: unknown }).code === 'number'
+            ? (err as { code: number }).code
+            : 99
+          : 0;
         resolve({ code, stdout, stderr });
       },
     );
@@ -67,7 +75,10 @@ const started: ChildProcess[] = [];
  * Spawns `atc serve --config <configFile>` and resolves once its log says it serves; rejects if it exits first.
  * `onLog` sees all of its output.
  */
-export function startService(configFile: string, opts: { onLog?: (chunk: string) => void } = {}): Promise<ChildProcess> {
+export function startService(
+  configFile: string,
+  opts: { onLog?: (chunk: string) => void } = {},
+): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     let log = '';
     const child = spawnService(configFile, (chunk) => {

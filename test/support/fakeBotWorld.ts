@@ -36,13 +36,26 @@ export function fakeBotWorld() {
       paper: { haltConfirmTimeout: '600ms' },
       live: { requireApproval: true, approvers: APPROVERS, haltConfirmTimeout: '600ms', approvalTimeout: '1h' },
     },
-    services: ['paper', 'live'].map((env) => ({ name: `bot_${env}`, role: 'bot', environments: [env], container: `bot_${env}`, controlUrl: 'http://127.0.0.1:1' })),
+    services: ['paper', 'live'].map((env) => ({
+      name: `bot_${env}`,
+      role: 'bot',
+      environments: [env],
+      container: `bot_${env}`,
+      controlUrl: 'http://127.0.0.1:1',
+    })),
   });
   const reachable = () => {
-    if (!world.bot.reachable || !world.container.running) throw new UnreachableError('GET http://127.0.0.1:1/control/state: cannot connect (ECONNREFUSED)');
+    if (!world.bot.reachable || !world.container.running)
+      throw new UnreachableError('GET http://127.0.0.1:1/control/state: cannot connect (ECONNREFUSED)');
   };
   const containers: Partial<ContainerRuntime> = {
-    status: async (name) => ({ exists: true, name, running: world.container.running, state: world.container.running ? 'running' : 'exited', health: 'healthy' }),
+    status: async (name) => ({
+      exists: true,
+      name,
+      running: world.container.running,
+      state: world.container.running ? 'running' : 'exited',
+      health: 'healthy',
+    }),
     stop: async () => {
       world.container.stopCalls++;
       if (world.container.stopFails) throw new TransientError('docker stop: engine busy');
@@ -74,10 +87,18 @@ export function fakeBotWorld() {
       listAlerts: async () => world.alerts,
       createSilence: async (req: SilenceRequest) => {
         const id = `silence-${world.silences.length + 1}`;
-        world.silences.push({ id, state: 'active', comment: req.comment, createdBy: req.createdBy, endsAt: req.endsAt, matchers: req.matchers });
+        world.silences.push({
+          id,
+          state: 'active',
+          comment: req.comment,
+          createdBy: req.createdBy,
+          endsAt: req.endsAt,
+          matchers: req.matchers,
+        });
         return id;
       },
-      expireSilence: async (id: string) => void world.silences.filter((x) => x.id === id).forEach((x) => (x.state = 'expired')),
+      expireSilence: async (id: string) =>
+        void world.silences.filter((x) => x.id === id).forEach((x) => (x.state = 'expired')),
     },
     running: { running: async () => world.incidents, close: async () => undefined },
     notifier: { notify: async (n: Notification) => void world.notifications.push(n) },
@@ -85,7 +106,15 @@ export function fakeBotWorld() {
   const feedSection = (): CheckSection => ({
     section: 'feed',
     status: world.feed,
-    items: [{ name: 'live_connector bars in window', status: world.feed, value: world.feed === 'OK' ? 60 : 0, threshold: '>= 10 bars in 1m', evidence: [] }],
+    items: [
+      {
+        name: 'live_connector bars in window',
+        status: world.feed,
+        value: world.feed === 'OK' ? 60 : 0,
+        threshold: '>= 10 bars in 1m',
+        evidence: [],
+      },
+    ],
     durationMs: 1,
   });
   const activities = withFailureBoundary({

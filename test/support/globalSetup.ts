@@ -6,10 +6,20 @@ import { bundlePath } from './paths';
 
 // eslint-disable-next-line no-restricted-syntax -- jest loads a default export
 export default async function globalSetup(): Promise<void> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: path.resolve(__dirname, '../../src/runbooks/workflows.ts'), logger: quietLogger });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: path.resolve(__dirname, '../../src/runbooks/workflows.ts'),
+    logger: quietLogger,
+  });
   mkdirSync(path.dirname(bundlePath()), { recursive: true });
   writeFileSync(bundlePath(), code);
 }
 
 const noop = () => undefined;
-const quietLogger = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: (m: string) => process.stderr.write(`${m}\n`) };
+const quietLogger = {
+  log: noop,
+  trace: noop,
+  debug: noop,
+  info: noop,
+  warn: noop,
+  error: (m: string) => process.stderr.write(`${m}\n`),
+};

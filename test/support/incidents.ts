@@ -29,9 +29,14 @@ export async function openIncidentIds(client: Client, environment?: string): Pro
 /** Expires the Alertmanager silences atc-ops created for an incident (by the id in their comment). */
 export async function expireIncidentSilences(incidentId?: string): Promise<void> {
   const base = `http://127.0.0.1:${rigState().ports.alertmanager}`;
-  const list = (await (await fetch(`${base}/api/v2/silences`)).json()) as { id: string; comment: string; status: { state: string } }[];
+  const list = (await (await fetch(`${base}/api/v2/silences`)).json()) as {
+    id: string;
+    comment: string;
+    status: { state: string };
+  }[];
   for (const s of list) {
-    if (s.status.state === 'expired' || !s.comment.includes(incidentId ? `[incident ${incidentId}]` : '[incident ')) continue;
+    if (s.status.state === 'expired' || !s.comment.includes(incidentId ? `[incident ${incidentId}]` : '[incident '))
+      continue;
     await fetch(`${base}/api/v2/silence/${s.id}`, { method: 'DELETE' });
   }
 }
@@ -50,8 +55,12 @@ export async function closeOpenIncidents(opts: { environment?: string; waitMs?: 
     for (const id of ids) {
       const handle = client.workflow.getHandle(id);
       const timeoutMs = Math.max(0, deadline - Date.now());
-      await waitFor(`incident ${id} closed`, async () => (await handle.describe()).status.name !== 'RUNNING', { timeoutMs, everyMs: 250 }).catch(() => undefined);
-      if ((await handle.describe()).status.name === 'RUNNING') await handle.terminate('test cleanup: alerts still firing');
+      await waitFor(`incident ${id} closed`, async () => (await handle.describe()).status.name !== 'RUNNING', {
+        timeoutMs,
+        everyMs: 250,
+      }).catch(() => undefined);
+      if ((await handle.describe()).status.name === 'RUNNING')
+        await handle.terminate('test cleanup: alerts still firing');
       await expireIncidentSilences(id);
     }
     return ids;
@@ -59,14 +68,28 @@ export async function closeOpenIncidents(opts: { environment?: string; waitMs?: 
 }
 
 /** Polls an incident's view until `pred` holds. */
-export async function waitIncident(client: Client, id: string, pred: (v: IncidentView) => boolean, timeoutMs = 60_000): Promise<IncidentView> {
+export async function waitIncident(
+  client: Client,
+  id: string,
+  pred: (v: IncidentView) => boolean,
+  timeoutMs = 60_000,
+): Promise<IncidentView> {
   let last: IncidentView | undefined;
   try {
-    return await waitFor(`incident ${id}`, async () => {
-      last = await client.workflow.getHandle(id).query(incidentQuery).catch(() => last);
-      return last && pred(last) && last;
-    }, { timeoutMs, everyMs: 250 });
+    return await waitFor(
+      `incident ${id}`,
+      async () => {
+        last = await client.workflow
+          .getHandle(id)
+          .query(incidentQuery)
+          .catch(() => last);
+        return last && pred(last) && last;
+      },
+      { timeoutMs, everyMs: 250 },
+    );
   } catch {
-    throw new Error(`incident ${id}: condition not reached in ${timeoutMs} ms; timeline: ${JSON.stringify(last?.timeline ?? null)}`);
+    throw new Error(
+      `incident ${id}: condition not reached in ${timeoutMs} ms; timeline: ${JSON.stringify(last?.timeline ?? null)}`,
+    );
   }
 }

@@ -13,7 +13,11 @@ const input: BotHaltInput = { environment: 'paper', service: 'bot_paper', reason
 
 async function runHalt(activities: StubActivities, args: unknown, id: string) {
   return withWorker({ activities, taskQueuePrefix: 'bot-halt-test' }, async (taskQueue) => {
-    const handle = await client().workflow.start('botHalt', { taskQueue, workflowId: `${id}-${Date.now()}`, args: [args] });
+    const handle = await client().workflow.start('botHalt', {
+      taskQueue,
+      workflowId: `${id}-${Date.now()}`,
+      args: [args],
+    });
     const result = (await handle.result()) as BotHaltResult;
     return { result, handle, progress: await handle.query(progressQuery) };
   });
@@ -26,8 +30,15 @@ test('halt confirmed: one halt call, state read back, no container stop, warning
   expect(world.bot).toMatchObject({ newOrdersEnabled: false, haltCalls: 1 });
   expect(world.container.stopCalls).toBe(0);
   expect(world.silences).toEqual([]);
-  expect(world.notifications).toEqual([expect.objectContaining({ severity: 'warning', runbook: 'bot-halt', title: expect.stringContaining('halted') })]);
-  expect(progress.steps.map((s) => [s.name, s.status])).toEqual([['resolve bot', 'ok'], ['request halt', 'ok'], ['confirm halted', 'ok'], ['notify', 'ok']]);
+  expect(world.notifications).toEqual([
+    expect.objectContaining({ severity: 'warning', runbook: 'bot-halt', title: expect.stringContaining('halted') }),
+  ]);
+  expect(progress.steps.map((s) => [s.name, s.status])).toEqual([
+    ['resolve bot', 'ok'],
+    ['request halt', 'ok'],
+    ['confirm halted', 'ok'],
+    ['notify', 'ok'],
+  ]);
   await maybeRecordHistory(handle, 'botHalt-confirmed');
 });
 
@@ -37,12 +48,23 @@ test('bot ignores the halt: not confirmed within haltConfirmTimeout → containe
   const started = Date.now();
   const { result, handle } = await runHalt(activities, input, 'halt-ignored');
   expect(result).toMatchObject({ path: 'container-stopped', confirmed: false });
-  expect(result.detail).toMatch(/not confirmed within 600 ms: bot still reports newOrdersEnabled=true; container bot_paper stopped \(verified\)/);
+  expect(result.detail).toMatch(
+    /not confirmed within 600 ms: bot still reports newOrdersEnabled=true; container bot_paper stopped \(verified\)/,
+  );
   expect(world.bot.haltCalls).toBe(1);
   expect(world.container).toMatchObject({ running: false, stopCalls: 1 });
   expect(Date.now() - started).toBeLessThan(10_000);
-  expect(world.notifications[0]).toMatchObject({ severity: 'warning', title: expect.stringContaining('container-stopped') });
-  expect(world.silences).toEqual([expect.objectContaining({ state: 'active', createdBy: 'atc-ops bot-halt', matchers: expect.arrayContaining([expect.objectContaining({ name: 'service', value: 'bot_paper' })]) })]);
+  expect(world.notifications[0]).toMatchObject({
+    severity: 'warning',
+    title: expect.stringContaining('container-stopped'),
+  });
+  expect(world.silences).toEqual([
+    expect.objectContaining({
+      state: 'active',
+      createdBy: 'atc-ops bot-halt',
+      matchers: expect.arrayContaining([expect.objectContaining({ name: 'service', value: 'bot_paper' })]),
+    }),
+  ]);
   await maybeRecordHistory(handle, 'botHalt-containerStopped');
 });
 
@@ -74,13 +96,18 @@ test('neither halted nor stoppable: critical notification first, then the workfl
   expect(err).toBeInstanceOf(WorkflowFailedError);
   const cause = (err as WorkflowFailedError).cause as ApplicationFailure;
   expect(cause.type).toBe('BotNotSafe');
-  expect(cause.message).toMatch(/bot_paper NOT SAFE: halt not confirmed.*stopping container bot_paper failed: docker stop: engine busy/);
+  expect(cause.message).toMatch(
+    /bot_paper NOT SAFE: halt not confirmed.*stopping container bot_paper failed: docker stop: engine busy/,
+  );
   expect(world.notifications.map((n) => n.severity)).toEqual(['critical']);
 });
 
 test('bad input (Temporal UI) and a bot of another environment fail at once with the reason', async () => {
   const { activities } = fakeBotWorld();
-  for (const bad of [{ environment: 'paper', service: 'bot_paper' }, { ...input, service: 'bot_live' }]) {
+  for (const bad of [
+    { environment: 'paper', service: 'bot_paper' },
+    { ...input, service: 'bot_live' },
+  ]) {
     const err = await runHalt(activities, bad, 'halt-bad').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WorkflowFailedError);
     const cause = (err as WorkflowFailedError).cause as ApplicationFailure;

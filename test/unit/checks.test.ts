@@ -27,7 +27,14 @@ function deps(over: Record<string, unknown>): ActivityDeps {
     environments: { paper: {}, dev: {} },
     services: [
       { name: 'feed', role: 'feed', environments: ['paper', 'dev'], container: 'feed', prometheusJob: 'feed' },
-      { name: 'bot_paper', role: 'bot', environments: ['paper'], container: 'bot_paper', prometheusJob: 'bot_paper', controlUrl: 'http://127.0.0.1:1' },
+      {
+        name: 'bot_paper',
+        role: 'bot',
+        environments: ['paper'],
+        container: 'bot_paper',
+        prometheusJob: 'bot_paper',
+        controlUrl: 'http://127.0.0.1:1',
+      },
     ],
   });
   return { config: { ...config, dataDir }, ...over } as unknown as ActivityDeps;
@@ -56,7 +63,11 @@ test('feed: healthy values are OK; latency over the fail limit is FAIL with the 
   const slow = await checkFeedSection(deps({ metrics: metricsFrom({ ...healthyFeed, latency: 3000 }) }), 'paper');
   const latency = byName(slow)['feed latency']!;
   expect(latency).toMatchObject({ status: 'FAIL', value: 3000, threshold: 'warn > 250 ms, fail > 1000 ms' });
-  expect(latency.evidence[0]).toEqual({ source: 'prometheus', call: 'max(atc_feed_latency_ms{job="feed"})', response: '[{"value":3000}]' });
+  expect(latency.evidence[0]).toEqual({
+    source: 'prometheus',
+    call: 'max(atc_feed_latency_ms{job="feed"})',
+    response: '[{"value":3000}]',
+  });
   expect(slow.durationMs).toBeGreaterThanOrEqual(0);
 });
 
@@ -64,7 +75,10 @@ test('feed: a missing series and an unreachable Prometheus are UNKNOWN with the 
   const missing = await checkFeedSection(deps({ metrics: metricsFrom({ ...healthyFeed, gaps: undefined }) }), 'paper');
   expect(byName(missing)['feed DQ gaps in 1m']).toMatchObject({ status: 'UNKNOWN', value: null });
   expect(missing.status).toBe('UNKNOWN');
-  const down = { query: async () => Promise.reject(new UnreachableError('GET http://127.0.0.1:9/api/v1/query: cannot connect (ECONNREFUSED)')) };
+  const down = {
+    query: async () =>
+      Promise.reject(new UnreachableError('GET http://127.0.0.1:9/api/v1/query: cannot connect (ECONNREFUSED)')),
+  };
   const unreachable = await checkFeedSection(deps({ metrics: down }), 'paper');
   expect(unreachable.items.every((i) => i.status === 'UNKNOWN')).toBe(true);
   expect(unreachable.items[0]!.evidence[0]!.response).toMatch(/^error: .*ECONNREFUSED/);
@@ -84,7 +98,14 @@ test('bots: drawdown over the limit is FAIL; a halted bot is WARN; an unreachabl
 });
 
 test('system: stopped container FAIL, Docker unreachable UNKNOWN, restart count rising WARN (stable on retry)', async () => {
-  let status: Partial<ContainerStatus> = { exists: true, id: 'c1', running: true, state: 'running', health: 'healthy', restartCount: 0 };
+  let status: Partial<ContainerStatus> = {
+    exists: true,
+    id: 'c1',
+    running: true,
+    state: 'running',
+    health: 'healthy',
+    restartCount: 0,
+  };
   const containers = { status: async (name: string) => ({ name, ...status }) };
   const d = deps({ containers });
   expect((await checkSystemSection(d, 'paper', 'check-1')).status).toBe('OK');
@@ -93,11 +114,27 @@ test('system: stopped container FAIL, Docker unreachable UNKNOWN, restart count 
   expect(rising['feed restarts']).toMatchObject({ status: 'WARN', value: 2 });
   const retried = byName(await checkSystemSection(d, 'paper', 'check-2')); // the same check, retried: same answer
   expect(retried['feed restarts']!.status).toBe('WARN');
-  expect(JSON.parse(readFileSync(restartCountsFile(dataDir), 'utf8')).feed).toMatchObject({ count: 2, seenBy: 'check-2' });
+  expect(JSON.parse(readFileSync(restartCountsFile(dataDir), 'utf8')).feed).toMatchObject({
+    count: 2,
+    seenBy: 'check-2',
+  });
   expect((await checkSystemSection(d, 'paper', 'check-3')).status).toBe('OK');
-  status = { exists: true, id: 'c1', running: false, state: 'exited', health: 'unhealthy', restartCount: 2, exitCode: 137 };
-  expect(byName(await checkSystemSection(d, 'paper', 'check-4'))['feed container']).toMatchObject({ status: 'FAIL', value: 'exited' });
-  const down = deps({ containers: { status: async () => Promise.reject(new UnreachableError('docker: engine not reachable')) } });
+  status = {
+    exists: true,
+    id: 'c1',
+    running: false,
+    state: 'exited',
+    health: 'unhealthy',
+    restartCount: 2,
+    exitCode: 137,
+  };
+  expect(byName(await checkSystemSection(d, 'paper', 'check-4'))['feed container']).toMatchObject({
+    status: 'FAIL',
+    value: 'exited',
+  });
+  const down = deps({
+    containers: { status: async () => Promise.reject(new UnreachableError('docker: engine not reachable')) },
+  });
   const u = await checkSystemSection(down, 'paper', 'check-5');
   expect(u.items.map((i) => i.status)).toEqual(['UNKNOWN', 'UNKNOWN', 'UNKNOWN', 'UNKNOWN']);
 });
@@ -108,7 +145,12 @@ test('drift: missing or stale report WARN, PSI over the fail limit FAIL, unappro
     { feature: 'ema_fast', psi: 0.02, created_at: new Date(), age_hours: '50' },
     { feature: 'ema_slow', psi: null, created_at: null, age_hours: null },
   ];
-  const sql = { query: async (db: string) => ({ rows: db === 'trading' ? rows : [{ run_uuid: 'r-9', name: 'retrain' }], rowCount: 1 }) };
+  const sql = {
+    query: async (db: string) => ({
+      rows: db === 'trading' ? rows : [{ run_uuid: 'r-9', name: 'retrain' }],
+      rowCount: 1,
+    }),
+  };
   const s = byName(await checkDriftSection(deps({ sql }), 'paper'));
   expect(s['drift atr PSI']!.status).toBe('FAIL');
   expect(s['drift ema_fast PSI']!.status).toBe('WARN');
@@ -120,22 +162,59 @@ test('drift: missing or stale report WARN, PSI over the fail limit FAIL, unappro
 });
 
 test('alerts: an open critical alert of this environment is FAIL; silenced ones do not count; unreachable UNKNOWN', async () => {
-  const alert = (labels: Record<string, string>, silencedBy: string[] = []): ActiveAlert =>
-    ({ fingerprint: 'f', labels, annotations: {}, startsAt: '2026-01-01T00:00:00Z', state: 'active', silencedBy, inhibitedBy: [] });
-  const list = [alert({ alertname: 'FeedStale', severity: 'critical', environment: 'paper', service: 'feed' }), alert({ alertname: 'X', severity: 'critical', environment: 'paper' }, ['s1'])];
+  const alert = (labels: Record<string, string>, silencedBy: string[] = []): ActiveAlert => ({
+    fingerprint: 'f',
+    labels,
+    annotations: {},
+    startsAt: '2026-01-01T00:00:00Z',
+    state: 'active',
+    silencedBy,
+    inhibitedBy: [],
+  });
+  const list = [
+    alert({ alertname: 'FeedStale', severity: 'critical', environment: 'paper', service: 'feed' }),
+    alert({ alertname: 'X', severity: 'critical', environment: 'paper' }, ['s1']),
+  ];
   const s = await checkAlertsSection(deps({ alerts: { listAlerts: async () => list } }), 'paper');
   expect(s.items[0]).toMatchObject({ status: 'FAIL', value: 1 });
   expect(s.items[0]!.evidence[0]!.response).toContain('FeedStale{service=feed}');
-  const u = await checkAlertsSection(deps({ alerts: { listAlerts: async () => Promise.reject(new UnreachableError('am down')) } }), 'paper');
+  const u = await checkAlertsSection(
+    deps({ alerts: { listAlerts: async () => Promise.reject(new UnreachableError('am down')) } }),
+    'paper',
+  );
   expect(u.status).toBe('UNKNOWN');
 });
 
 test('the Markdown report escapes table cells and shows the fail-safe', () => {
   const md = renderDailyCheckReport({
-    environment: 'paper', workflowId: 'w1', checkedAt: '2026-01-01T00:00:00Z', overall: 'FAIL',
-    sections: [{ section: 'feed', status: 'FAIL', durationMs: 3, items: [{ name: 'a|b', status: 'FAIL', value: 1, threshold: 'x\ny', evidence: [{ source: 'prometheus', call: 'sum(x{a="1"})', response: '`[]`' }] }] }],
+    environment: 'paper',
+    workflowId: 'w1',
+    checkedAt: '2026-01-01T00:00:00Z',
+    overall: 'FAIL',
+    sections: [
+      {
+        section: 'feed',
+        status: 'FAIL',
+        durationMs: 3,
+        items: [
+          {
+            name: 'a|b',
+            status: 'FAIL',
+            value: 1,
+            threshold: 'x\ny',
+            evidence: [{ source: 'prometheus', call: 'sum(x{a="1"})', response: '`[]`' }],
+          },
+        ],
+      },
+    ],
     failSafe: { triggered: true, reason: 'feed is FAIL' },
-    haltedBots: [{ service: 'bot_paper', workflowId: 'h1', result: { service: 'bot_paper', path: 'container-stopped', confirmed: false, detail: 'ignored halt' } }],
+    haltedBots: [
+      {
+        service: 'bot_paper',
+        workflowId: 'h1',
+        result: { service: 'bot_paper', path: 'container-stopped', confirmed: false, detail: 'ignored halt' },
+      },
+    ],
   });
   expect(md).toContain('| a\\|b | ❌ FAIL | 1 | x y |');
   expect(md).toContain('**Bots halted**: feed is FAIL');

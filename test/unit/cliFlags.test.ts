@@ -12,7 +12,10 @@ async function atc(...argv: string[]): Promise<{ code: number; stdout: string; s
 }
 
 const runVerb = VERBS.find((v) => v.name === 'run')!;
-const every = new Set([...VERBS.flatMap((v) => Object.keys(verbFlags(v))), ...NAMED_RUNBOOKS.flatMap((r) => Object.keys(r.entry.flags))]);
+const every = new Set([
+  ...VERBS.flatMap((v) => Object.keys(verbFlags(v))),
+  ...NAMED_RUNBOOKS.flatMap((r) => Object.keys(r.entry.flags)),
+]);
 /** The flags some other verb or runbook takes and this one does not. */
 const notTaken = (verb: Verb, runbook?: NamedRunbook) => [...every].filter((f) => !(f in verbFlags(verb, runbook)));
 const prefix = (verb: Verb, runbook?: NamedRunbook) => (runbook ? [verb.name, runbook.name] : [verb.name]);
@@ -35,7 +38,11 @@ describe.each(cases)('atc %s', (_, verb, runbook) => {
     expect(others.length).toBeGreaterThan(0);
     for (const flag of others) {
       const r = await atc(...prefix(verb, runbook), `--${flag}`, 'x');
-      expect([flag, r.code, r.stderr.split('\n')[0]]).toEqual([flag, 2, expect.stringContaining(`${label(verb, runbook)} does not take --${flag}`)]);
+      expect([flag, r.code, r.stderr.split('\n')[0]]).toEqual([
+        flag,
+        2,
+        expect.stringContaining(`${label(verb, runbook)} does not take --${flag}`),
+      ]);
     }
   });
   test('--help and -h → exit 0 with the usage made from its declarations', async () => {
@@ -44,7 +51,8 @@ describe.each(cases)('atc %s', (_, verb, runbook) => {
       expect(r.code).toBe(0);
       expect(r.stdout.split('\n')[0]).toMatch(new RegExp(`^usage: atc ${label(verb, runbook)}\\b`));
       expect(r.stdout).toContain(runbook ? runbook.entry.summary : verb.summary);
-      for (const [name, f] of Object.entries(verbFlags(verb, runbook))) expect(r.stdout).toMatch(new RegExp(`^  --${name}\\b.*${escape(f.help)}`, 'm'));
+      for (const [name, f] of Object.entries(verbFlags(verb, runbook)))
+        expect(r.stdout).toMatch(new RegExp(`^  --${name}\\b.*${escape(f.help)}`, 'm'));
     }
   });
 });
@@ -85,7 +93,9 @@ describe.each(required)('atc %s without a required flag', (_, verb, runbook, nam
   test('none of them → exit 2 naming every one', async () => {
     const r = await atc(...prefix(verb, runbook), 'some-id');
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(new RegExp(`^atc: ${label(verb, runbook)} needs ${names.map((n) => `--${n}\\b[^,]*`).join(', ')}$`, 'm'));
+    expect(r.stderr).toMatch(
+      new RegExp(`^atc: ${label(verb, runbook)} needs ${names.map((n) => `--${n}\\b[^,]*`).join(', ')}$`, 'm'),
+    );
   });
   test.each(names)('all but --%s → exit 2 naming it', async (missing) => {
     const given = names.filter((n) => n !== missing).flatMap((n) => [`--${n}`, 'x']);
@@ -110,22 +120,46 @@ test('atc --help → exit 0: every verb and every runbook, each with its flags a
     expect(r.code).toBe(0);
     for (const v of VERBS) {
       const own = Object.keys(verbFlags(v)).filter((f) => !(f in GLOBAL_FLAGS));
-      expect(r.stdout).toMatch(new RegExp(`^  ${v.name}${v.args ? ` ${escape(v.args)}` : ''}${own.map((f) => `.* \\[?--${f}\\b`).join('')}`, 'm'));
+      expect(r.stdout).toMatch(
+        new RegExp(
+          `^  ${v.name}${v.args ? ` ${escape(v.args)}` : ''}${own.map((f) => `.* \\[?--${f}\\b`).join('')}`,
+          'm',
+        ),
+      );
       expect(r.stdout).toContain(v.summary);
     }
     for (const { name, entry } of NAMED_RUNBOOKS) {
-      expect(r.stdout).toMatch(new RegExp(`^  ${name}${Object.keys(entry.flags).map((f) => `.* \\[?--${f}\\b`).join('')}`, 'm'));
+      expect(r.stdout).toMatch(
+        new RegExp(
+          `^  ${name}${Object.keys(entry.flags)
+            .map((f) => `.* \\[?--${f}\\b`)
+            .join('')}`,
+          'm',
+        ),
+      );
       expect(r.stdout).toContain(entry.summary);
     }
     expect(r.stdout).toMatch(/^global: --config F: .*--help, -h/m);
   }
-  expect(NAMED_RUNBOOKS.map((r) => r.name).sort()).toEqual(['backup', 'bot-halt', 'bot-resume', 'daily-check', 'deploy', 'incident', 'restore', 'restore-test', 'rig-smoke', 'rollback']);
+  expect(NAMED_RUNBOOKS.map((r) => r.name).sort()).toEqual([
+    'backup',
+    'bot-halt',
+    'bot-resume',
+    'daily-check',
+    'deploy',
+    'incident',
+    'restore',
+    'restore-test',
+    'rig-smoke',
+    'rollback',
+  ]);
 });
 
 test('atc run --help lists every runbook; no verb at all → the usage and exit 2', async () => {
   const run = await atc('run', '--help');
   expect(run.code).toBe(0);
-  for (const { name, entry } of NAMED_RUNBOOKS) expect(run.stdout).toMatch(new RegExp(`^  ${name} +${escape(entry.summary)}$`, 'm'));
+  for (const { name, entry } of NAMED_RUNBOOKS)
+    expect(run.stdout).toMatch(new RegExp(`^  ${name} +${escape(entry.summary)}$`, 'm'));
   const none = await atc();
   expect(none.code).toBe(2);
   expect(none.stdout).toMatch(/^usage: atc <verb>/);
@@ -150,33 +184,62 @@ test.each([
 describe('what a verb is given', () => {
   test('its flags wherever they stand, global ones too; the positionals after the verb', () => {
     const line = parseCommandLine(['--config', 'c.yaml', 'approve', '--as', 'bob', 'wf-1', '--comment', 'ok']);
-    expect(line).toMatchObject({ kind: 'verb', positionals: ['wf-1'], flags: { config: 'c.yaml', as: 'bob', comment: 'ok' } });
+    expect(line).toMatchObject({
+      kind: 'verb',
+      positionals: ['wf-1'],
+      flags: { config: 'c.yaml', as: 'bob', comment: 'ok' },
+    });
     expect(line.kind === 'verb' && line.verb.name).toBe('approve');
   });
   test("run: the verb's and the runbook's flags; the runbook is the first positional", () => {
-    const line = parseCommandLine(['run', 'deploy', '--env', 'paper', '--service', 'bot_paper', '--image', 'atc-sim:1.1.0', '--dry-run', '--json']);
+    const line = parseCommandLine([
+      'run',
+      'deploy',
+      '--env',
+      'paper',
+      '--service',
+      'bot_paper',
+      '--image',
+      'atc-sim:1.1.0',
+      '--dry-run',
+      '--json',
+    ]);
     expect(line).toMatchObject({ kind: 'verb', positionals: ['deploy'], runbook: { name: 'deploy' } });
-    expect(line.kind === 'verb' && line.flags).toEqual({ env: 'paper', service: 'bot_paper', image: 'atc-sim:1.1.0', 'dry-run': true, json: true });
+    expect(line.kind === 'verb' && line.flags).toEqual({
+      env: 'paper',
+      service: 'bot_paper',
+      image: 'atc-sim:1.1.0',
+      'dry-run': true,
+      json: true,
+    });
   });
   test("--input stands for the runbook's flags: none of them is required then", () => {
     const line = parseCommandLine(['run', 'deploy', '--input', '{"environment":"paper"}']);
-    expect(line).toMatchObject({ kind: 'verb', runbook: { name: 'deploy' }, flags: { input: '{"environment":"paper"}' } });
+    expect(line).toMatchObject({
+      kind: 'verb',
+      runbook: { name: 'deploy' },
+      flags: { input: '{"environment":"paper"}' },
+    });
   });
 });
 
 describe('the declarations', () => {
-  test.each(NAMED_RUNBOOKS.map((r) => [r.name, r] as const))("%s: fromFlags reads only the flags it declares, and every one of them", (_, { entry }) => {
-    const read = new Set<string>();
-    const flags = new Proxy({} as Flags, { get: (_t, key) => (typeof key === 'string' && read.add(key), undefined) });
-    entry.fromFlags(flags);
-    expect([...read].sort()).toEqual(Object.keys(entry.flags).sort());
-  });
+  test.each(NAMED_RUNBOOKS.map((r) => [r.name, r] as const))(
+    '%s: fromFlags reads only the flags it declares, and every one of them',
+    (_, { entry }) => {
+      const read = new Set<string>();
+      const flags = new Proxy({} as Flags, { get: (_t, key) => (typeof key === 'string' && read.add(key), undefined) });
+      entry.fromFlags(flags);
+      expect([...read].sort()).toEqual(Object.keys(entry.flags).sort());
+    },
+  );
   test("a flag has one type wherever it is declared; a runbook's flags do not shadow run's or the global ones", () => {
     const types = new Map<string, Set<string>>();
     for (const specs of [...VERBS.map((v) => verbFlags(v)), ...NAMED_RUNBOOKS.map((r) => r.entry.flags)]) {
       for (const [name, f] of Object.entries(specs)) types.set(name, new Set([...(types.get(name) ?? []), f.type]));
     }
     expect([...types].filter(([, t]) => t.size > 1)).toEqual([]);
-    for (const { entry } of NAMED_RUNBOOKS) expect(Object.keys(entry.flags).filter((f) => f in verbFlags(runVerb))).toEqual([]);
+    for (const { entry } of NAMED_RUNBOOKS)
+      expect(Object.keys(entry.flags).filter((f) => f in verbFlags(runVerb))).toEqual([]);
   });
 });

@@ -8,6 +8,12 @@ import type { BotHaltInput, BotHaltResult } from '../../src/runbooks/bot-halt/co
 export { dailyCheck } from '../../src/runbooks/daily-check/workflow';
 
 export async function botHalt(input: BotHaltInput): Promise<BotHaltResult> {
-  if (input.service === 'bot_broken') throw ApplicationFailure.nonRetryable('bot_broken NOT SAFE: container stop failed', 'BotNotSafe');
-  return { service: input.service, path: 'halted', confirmed: true, detail: `stub: ${input.service} halted (${input.reason})` };
+  if (input.service === 'bot_broken')
+    throw ApplicationFailure.nonRetryable('bot_broken NOT SAFE: container stop failed', 'BotNotSafe');
+  return {
+    service: input.service,
+    path: 'halted',
+    confirmed: true,
+    detail: `stub: ${input.service} halted (${input.reason})`,
+  };
 }

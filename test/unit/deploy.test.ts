@@ -17,15 +17,35 @@ import { refusedUpdate, waitingFor } from '../support/approvals';
 const { client, withWorker } = useTestWorkflows(require.resolve('./support/deployWorkflows'));
 const noop = () => undefined;
 
-const GATES: GateSpec[] = [{ name: 'bot drawdown', query: 'max(atc_bot_drawdown_pct{job="bot_paper"})', op: '<', threshold: 10 }];
+const GATES: GateSpec[] = [
+  { name: 'bot drawdown', query: 'max(atc_bot_drawdown_pct{job="bot_paper"})', op: '<', threshold: 10 },
+];
 
 function planFor(environment: string, service: string, role: DeployPlan['role'], approval: boolean): DeployPlan {
   return {
     ...{ environment, service, role, container: service, job: service, gates: GATES },
     from: { image: 'atc-sim:1.0.0', imageId: 'sha256:aaaaaaaaaaaaaaaa' },
     to: { image: 'atc-sim:1.1.0', imageId: 'sha256:bbbbbbbbbbbbbbbb' },
-    carriedOver: { env: ['SIM_PORT=1', 'DB_PASSWORD=<redacted>'], labels: {}, cmd: null, entrypoint: null, networkMode: 'host', networks: [], mounts: [], ports: [], restartPolicy: 'no', healthcheck: 'CMD x', imageDefaultsDropped: ['cmd'] },
-    ...{ analysisWindowMs: 2000, gateIntervalMs: 1000, healthTimeoutMs: 5000, openOrdersTimeoutMs: 5000, stopTimeoutSeconds: 5 },
+    carriedOver: {
+      env: ['SIM_PORT=1', 'DB_PASSWORD=<redacted>'],
+      labels: {},
+      cmd: null,
+      entrypoint: null,
+      networkMode: 'host',
+      networks: [],
+      mounts: [],
+      ports: [],
+      restartPolicy: 'no',
+      healthcheck: 'CMD x',
+      imageDefaultsDropped: ['cmd'],
+    },
+    ...{
+      analysisWindowMs: 2000,
+      gateIntervalMs: 1000,
+      healthTimeoutMs: 5000,
+      openOrdersTimeoutMs: 5000,
+      stopTimeoutSeconds: 5,
+    },
     approval: { required: approval, approvers: ['alice', 'bob', 'carol'], timeoutMs: 3_600_000 },
   };
 }
@@ -47,10 +67,19 @@ function world(o: WorldOptions = {}) {
   const feed = [...(o.feed ?? ['OK'])];
   const gates = [...(o.gates ?? [true])];
   const next = <T>(list: T[]): T => (list.length > 1 ? list.shift()! : list[0]!);
-  const track = <A extends unknown[], R>(name: string, fn: (...a: A) => R) => async (...a: A) => (calls.push(name), fn(...a));
+  const track =
+    <A extends unknown[], R>(name: string, fn: (...a: A) => R) =>
+    async (...a: A) => (calls.push(name), fn(...a));
   const activities = {
     deployPreflight: track('preflight', () => ({ refusals: o.refusals ?? [], role: o.role ?? 'bot' })),
-    checkFeed: track('checkFeed', () => ({ section: 'feed' as const, status: next(feed), items: [{ name: 'live_connector latency', status: feed[0]!, value: 5000, threshold: 'fail > 1000 ms', evidence: [] }], durationMs: 1 })),
+    checkFeed: track('checkFeed', () => ({
+      section: 'feed' as const,
+      status: next(feed),
+      items: [
+        { name: 'live_connector latency', status: feed[0]!, value: 5000, threshold: 'fail > 1000 ms', evidence: [] },
+      ],
+      durationMs: 1,
+    })),
     deployPlan: track('plan', (r: { environment: string; service: string; approvalTimeout?: string }) => {
       const p = planFor(r.environment, r.service, o.role ?? 'bot', r.environment === 'live');
       if (r.approvalTimeout) p.approval.timeoutMs = Math.min(p.approval.timeoutMs, durationMs(r.approvalTimeout));
@@ -60,10 +89,21 @@ function world(o: WorldOptions = {}) {
     deployBotState: track('botState', () => ({ newOrdersEnabled: o.botEnabled ?? true, openOrders: 2, mode: 'paper' })),
     stubHaltCalled: track('botHalt', noop),
     deployWaitOpenOrders: track('waitOpenOrders', () => ({ ok: true, detail: 'openOrders=0' })),
-    deployRecordOld: track('recordOld', () => ({ id: 'a'.repeat(64), name: 'bot_paper', retiredName: 'bot_paper-atc-old-aaaaaaaaaaaa', image: 'atc-sim:1.0.0', imageId: 'sha256:aaa', inspectFile: '/tmp/x' })),
+    deployRecordOld: track('recordOld', () => ({
+      id: 'a'.repeat(64),
+      name: 'bot_paper',
+      retiredName: 'bot_paper-atc-old-aaaaaaaaaaaa',
+      image: 'atc-sim:1.0.0',
+      imageId: 'sha256:aaa',
+      inspectFile: '/tmp/x',
+    })),
     deployRetireOld: track('retireOld', () => 'renamed, stopped'),
     deployStartNew: track('startNew', () => 'created, started'),
-    deployWaitReady: track('waitReady', (r: { expectId?: string }) => ({ ok: r.expectId ? true : (o.ready ?? true), detail: 'ready', waitedMs: 1 })),
+    deployWaitReady: track('waitReady', (r: { expectId?: string }) => ({
+      ok: r.expectId ? true : (o.ready ?? true),
+      detail: 'ready',
+      waitedMs: 1,
+    })),
     deployEvaluateGates: track('gates', (g: GateSpec[]) => {
       const pass = next(gates);
       return g.map((x) => ({ ...x, pass, values: [pass ? 1 : 20], detail: `${x.name}: ${pass ? 1 : 20}` }));
@@ -71,17 +111,32 @@ function world(o: WorldOptions = {}) {
     deployRecordHistory: track('history', (r: DeploymentRecord) => (history.push(r), true)),
     deployRemoveOld: track('removeOld', () => 'removed old'),
     deployRestoreOld: track('restoreOld', () => 'removed new, renamed old back, started'),
-    deploySetNewOrders: track('setNewOrders', (r: { enabled: boolean }) => (newOrders.push(r.enabled), { newOrdersEnabled: r.enabled, openOrders: 0, mode: 'paper' })),
+    deploySetNewOrders: track(
+      'setNewOrders',
+      (r: { enabled: boolean }) => (
+        newOrders.push(r.enabled),
+        { newOrdersEnabled: r.enabled, openOrders: 0, mode: 'paper' }
+      ),
+    ),
     deployPreviousImage: track('previousImage', () => o.previous),
   } satisfies StubActivities<{ stubHaltCalled(service: string): Promise<void> }>;
   return { activities, calls, history, newOrders };
 }
 
-async function run(type: 'deploy' | 'rollback', input: unknown, w: ReturnType<typeof world>, drive: (h: WorkflowHandle) => Promise<void> = async () => undefined) {
+async function run(
+  type: 'deploy' | 'rollback',
+  input: unknown,
+  w: ReturnType<typeof world>,
+  drive: (h: WorkflowHandle) => Promise<void> = async () => undefined,
+) {
   // a failed test must not leave a deploy running: the rig's preflight (one deploy per service) would see it
   const started = new Set<string>();
   return withWorker({ activities: w.activities, taskQueuePrefix: 'deploy-unit', started }, async (taskQueue) => {
-    const handle = await client().workflow.start(type, { taskQueue, workflowId: `${type}-unit-${randomUUID()}`, args: [input] });
+    const handle = await client().workflow.start(type, {
+      taskQueue,
+      workflowId: `${type}-unit-${randomUUID()}`,
+      args: [input],
+    });
     started.add(handle.workflowId);
     await drive(handle);
     return { result: (await handle.result()) as DeployResult, handle };
@@ -89,7 +144,13 @@ async function run(type: 'deploy' | 'rollback', input: unknown, w: ReturnType<ty
 }
 
 const paperBot = { environment: 'paper', service: 'bot_paper', image: 'atc-sim:1.1.0', requestedBy: 'alice' };
-const liveBot = { environment: 'live', service: 'bot_live', image: 'atc-sim:1.1.0', requestedBy: 'alice', approvalTimeout: '1h' };
+const liveBot = {
+  environment: 'live',
+  service: 'bot_live',
+  image: 'atc-sim:1.1.0',
+  requestedBy: 'alice',
+  approvalTimeout: '1h',
+};
 const SWAP = ['recordOld', 'retireOld', 'startNew', 'restoreOld', 'removeOld'];
 const swapCalls = (calls: string[]) => calls.filter((c) => SWAP.includes(c));
 
@@ -98,16 +159,34 @@ test('good bot deploy: halt first, then record/retire/start, verify over the win
   const { result, handle } = await run('deploy', paperBot, w);
   expect(result.outcome).toBe('succeeded');
   expect(w.calls.filter((c) => c !== 'notify' && c !== 'checkFeed')).toEqual([
-    'preflight', 'plan', 'botState', 'botHalt', 'waitOpenOrders', 'recordOld', 'retireOld', 'startNew', 'waitReady', 'gates', 'gates', 'gates', 'history', 'removeOld', 'setNewOrders',
+    'preflight',
+    'plan',
+    'botState',
+    'botHalt',
+    'waitOpenOrders',
+    'recordOld',
+    'retireOld',
+    'startNew',
+    'waitReady',
+    'gates',
+    'gates',
+    'gates',
+    'history',
+    'removeOld',
+    'setNewOrders',
   ]);
-  expect(w.history).toMatchObject([{ outcome: 'succeeded', from: { image: 'atc-sim:1.0.0' }, to: { image: 'atc-sim:1.1.0' }, requestedBy: 'alice' }]);
+  expect(w.history).toMatchObject([
+    { outcome: 'succeeded', from: { image: 'atc-sim:1.0.0' }, to: { image: 'atc-sim:1.1.0' }, requestedBy: 'alice' },
+  ]);
   expect(w.newOrders).toEqual([true]);
   expect(result.bot).toMatchObject({ previousNewOrders: true, haltPath: 'halted', newOrdersAfter: true });
   await maybeRecordHistory(handle, 'deploy-succeeded');
 });
 
 test('preflight refusals name their rules; nothing is planned or changed', async () => {
-  const refusals: Refusal[] = [{ rule: 'no-critical-incident', detail: 'open critical incident(s) in paper: incident-x' }];
+  const refusals: Refusal[] = [
+    { rule: 'no-critical-incident', detail: 'open critical incident(s) in paper: incident-x' },
+  ];
   const w = world({ refusals, feed: ['FAIL'] });
   const { result, handle } = await run('deploy', paperBot, w);
   expect(result.outcome).toBe('refused');
@@ -158,11 +237,20 @@ test('a bot whose halt fails is not swapped', async () => {
 test('live: self-approval and non-approvers are refused; another approver lets the deploy proceed', async () => {
   const w = world();
   const { result, handle } = await run('deploy', liveBot, w, async (h) => {
-    expect(await waitingFor(h)).toMatch(/^approval by one of: bob, carol \(within 1 h\) — plan: bot_live: atc-sim:1.0.0/);
+    expect(await waitingFor(h)).toMatch(
+      /^approval by one of: bob, carol \(within 1 h\) — plan: bot_live: atc-sim:1.0.0/,
+    );
     expect(w.calls).not.toContain('botHalt'); // nothing happens before the approval
-    expect(await refusedUpdate(h.executeUpdate(approveUpdate, { args: [{ actor: 'alice' }] }))).toMatch(/alice requested this deploy and cannot approve it/);
-    expect(await refusedUpdate(h.executeUpdate(approveUpdate, { args: [{ actor: 'mallory' }] }))).toMatch(/mallory is not an allowed approver/);
-    await expect(h.executeUpdate(approveUpdate, { args: [{ actor: 'bob', comment: 'ok' }] })).resolves.toEqual({ accepted: true, actor: 'bob' });
+    expect(await refusedUpdate(h.executeUpdate(approveUpdate, { args: [{ actor: 'alice' }] }))).toMatch(
+      /alice requested this deploy and cannot approve it/,
+    );
+    expect(await refusedUpdate(h.executeUpdate(approveUpdate, { args: [{ actor: 'mallory' }] }))).toMatch(
+      /mallory is not an allowed approver/,
+    );
+    await expect(h.executeUpdate(approveUpdate, { args: [{ actor: 'bob', comment: 'ok' }] })).resolves.toEqual({
+      accepted: true,
+      actor: 'bob',
+    });
   });
   expect(result.outcome).toBe('succeeded');
   expect(result.approval).toMatchObject({ required: true, approvedBy: 'bob', comment: 'ok' });
@@ -189,12 +277,18 @@ test('live: the requester may withdraw (reject); no requester → refused by fou
   expect(result).toMatchObject({ outcome: 'cancelled', approval: { rejectedBy: 'alice', comment: 'wrong image' } });
   const anonymous = await run('deploy', { ...liveBot, requestedBy: undefined }, world());
   expect(anonymous.result.outcome).toBe('refused');
-  expect(anonymous.result.refusals).toEqual([{ rule: 'four-eyes', detail: 'requestedBy is required where an approval is needed' }]);
+  expect(anonymous.result.refusals).toEqual([
+    { rule: 'four-eyes', detail: 'requestedBy is required where an approval is needed' },
+  ]);
 });
 
 test('rollback deploys the previous image from the history; without one it is refused by rule rollback-target', async () => {
   const w = world({ previous: { image: 'atc-sim:0.9.0', imageId: 'sha256:ccc' } });
-  const { result, handle } = await run('rollback', { environment: 'paper', service: 'bot_paper', requestedBy: 'alice' }, w);
+  const { result, handle } = await run(
+    'rollback',
+    { environment: 'paper', service: 'bot_paper', requestedBy: 'alice' },
+    w,
+  );
   expect(result).toMatchObject({ runbook: 'rollback', image: 'atc-sim:0.9.0', outcome: 'succeeded' });
   expect(w.history[0]?.runbook).toBe('rollback');
   await maybeRecordHistory(handle, 'rollback-succeeded');
@@ -205,7 +299,11 @@ test('rollback deploys the previous image from the history; without one it is re
 });
 
 test('bad input from the Temporal UI fails at once with the reasons', async () => {
-  const err = await run('deploy', { environment: 'paper', service: 'Bot!', image: 'atc sim', pauseAfterStep: 'nope' }, world()).catch((e: unknown) => e);
+  const err = await run(
+    'deploy',
+    { environment: 'paper', service: 'Bot!', image: 'atc sim', pauseAfterStep: 'nope' },
+    world(),
+  ).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(WorkflowFailedError);
   const cause = (err as WorkflowFailedError).cause as ApplicationFailure;
   expect(cause.type).toBe('BadInput');

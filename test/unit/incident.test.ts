@@ -5,7 +5,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { ackUpdate, alertsSignal, incidentQuery, noteUpdate, resolveUpdate, type IncidentInput, type IncidentResult } from '../../src/runbooks/incident/contract';
+import {
+  ackUpdate,
+  alertsSignal,
+  incidentQuery,
+  noteUpdate,
+  resolveUpdate,
+  type IncidentInput,
+  type IncidentResult,
+} from '../../src/runbooks/incident/contract';
 import { waitFor } from '../support/waitFor';
 import { maybeRecordHistory } from './support/temporal';
 import { alert, incidentHarness, note, resolvedCopy, settings, stubs, waitView } from './support/incidentHarness';
@@ -13,14 +21,20 @@ import { alert, incidentHarness, note, resolvedCopy, settings, stubs, waitView }
 const { client, sleep, started, withWorker, startFromWebhook } = incidentHarness();
 
 test('escalation timers fire while nobody acks; ack stops them; critical needs resolve after the alerts resolved', async () => {
-  const { seen, activities } = stubs(settings({ escalationMs: { critical: [1000, 2500, 60_000], warning: [], info: [] } }));
+  const { seen, activities } = stubs(
+    settings({ escalationMs: { critical: [1000, 2500, 60_000], warning: [], info: [] } }),
+  );
   await withWorker(activities, async (tq) => {
     const first = note([alert('FeedStale')]);
     const h = await startFromWebhook(tq, first);
     await sleep(3000); // the test server's clock past the first two offsets, far from the third
     const v = await waitView(h, (x) => x.escalation.timersFired >= 2, 15_000);
     // the timer's count is recorded before its notify activity has run: wait for the notification itself
-    await waitFor('the escalation to lead notified', () => seen.notified.some((n) => /escalation to lead/.test(n.title)), { timeoutMs: 10_000 });
+    await waitFor(
+      'the escalation to lead notified',
+      () => seen.notified.some((n) => /escalation to lead/.test(n.title)),
+      { timeoutMs: 10_000 },
+    );
     expect(v.escalation.level).toBe(2);
     expect(seen.notified.filter((n) => /escalation to secondary/.test(n.title))).toHaveLength(1);
     expect(seen.notified.filter((n) => /escalation to lead/.test(n.title))).toHaveLength(1);
@@ -32,18 +46,27 @@ test('escalation timers fire while nobody acks; ack stops them; critical needs r
     const r = await h.executeUpdate(resolveUpdate, { args: [{ actor: 'bob', summary: 'feed restarted upstream' }] });
     expect(r.closesWhen).toBe('now');
     const result = (await h.result()) as IncidentResult;
-    expect(result).toMatchObject({ status: 'closed', severity: 'critical', ack: { actor: 'alice' }, resolution: { actor: 'bob', text: 'feed restarted upstream' } });
+    expect(result).toMatchObject({
+      status: 'closed',
+      severity: 'critical',
+      ack: { actor: 'alice' },
+      resolution: { actor: 'bob', text: 'feed restarted upstream' },
+    });
     expect(result.escalation.timersFired).toBe(2);
     expect(seen.expired).toEqual(['sil-1']);
     expect(seen.halts.map((x) => x.service)).toEqual(['bot_paper']);
     const pm = seen.postmortems[0]!;
-    expect(pm.timeline.map((e) => e.kind)).toEqual(expect.arrayContaining(['open', 'alert', 'action', 'escalation', 'ack', 'silence', 'resolve', 'close']));
+    expect(pm.timeline.map((e) => e.kind)).toEqual(
+      expect.arrayContaining(['open', 'alert', 'action', 'escalation', 'ack', 'silence', 'resolve', 'close']),
+    );
     await maybeRecordHistory(h, 'incident-escalation');
   });
 });
 
 test('an ack before the first timer: no escalation at all', async () => {
-  const { seen, activities } = stubs(settings({ escalationMs: { critical: [1500], warning: [], info: [] }, silenceOnAck: false }));
+  const { seen, activities } = stubs(
+    settings({ escalationMs: { critical: [1500], warning: [], info: [] }, silenceOnAck: false }),
+  );
   await withWorker(activities, async (tq) => {
     const first = note([alert('BotDrawdownBreach', { service: 'bot_paper' })]);
     const h = await startFromWebhook(tq, first);
@@ -53,12 +76,16 @@ test('an ack before the first timer: no escalation at all', async () => {
     expect(v.escalation.timersFired).toBe(0);
     expect(v.silence).toBeUndefined();
     expect(seen.notified.filter((n) => /escalation/.test(n.title))).toHaveLength(0);
-    await expect(h.executeUpdate(ackUpdate, { args: [{ actor: 'mallory' }] })).rejects.toThrow(WorkflowUpdateFailedError);
+    await expect(h.executeUpdate(ackUpdate, { args: [{ actor: 'mallory' }] })).rejects.toThrow(
+      WorkflowUpdateFailedError,
+    );
     await h.executeUpdate(noteUpdate, { args: [{ actor: 'carol', text: 'drawdown from a bad fill' }] });
     await h.signal(alertsSignal, resolvedCopy(first));
     await h.executeUpdate(resolveUpdate, { args: [{ actor: 'carol', summary: 'fill corrected' }] });
     const result = (await h.result()) as IncidentResult;
-    expect(result.actions).toEqual([expect.objectContaining({ action: 'halt-bot', target: 'bot_paper', status: 'verified' })]);
+    expect(result.actions).toEqual([
+      expect.objectContaining({ action: 'halt-bot', target: 'bot_paper', status: 'verified' }),
+    ]);
     expect(result.notes).toBe(1);
     await maybeRecordHistory(h, 'incident-ack');
   });
@@ -67,7 +94,10 @@ test('an ack before the first timer: no escalation at all', async () => {
 test('a warning incident closes by itself when every alert has resolved', async () => {
   const { seen, activities } = stubs(settings());
   await withWorker(activities, async (tq) => {
-    const first = note([alert('FeedDataQualityGaps', { severity: 'warning' }), alert('FeedDataQualityGaps', { severity: 'warning', service: 'other' })]);
+    const first = note([
+      alert('FeedDataQualityGaps', { severity: 'warning' }),
+      alert('FeedDataQualityGaps', { severity: 'warning', service: 'other' }),
+    ]);
     const h = await startFromWebhook(tq, first);
     await waitView(h, (x) => x.actions.length > 0 && x.actions.every((a) => a.status !== 'running'));
     await h.signal(alertsSignal, resolvedCopy(note([first.alerts[0]!])));
@@ -85,12 +115,19 @@ test('a warning incident closes by itself when every alert has resolved', async 
 test('the same notification 50 times (and late copies): every alert recorded once', async () => {
   const { seen, activities } = stubs(settings());
   await withWorker(activities, async (tq) => {
-    const first = note([alert('FeedStale'), alert('FeedStale', { service: 'b' }), alert('FeedStale', { service: 'c' })]);
+    const first = note([
+      alert('FeedStale'),
+      alert('FeedStale', { service: 'b' }),
+      alert('FeedStale', { service: 'c' }),
+    ]);
     const id = `incident-test-dedup-${randomUUID()}`;
     const handles = await Promise.all(Array.from({ length: 50 }, () => startFromWebhook(tq, first, id)));
     expect(new Set(handles.map((h) => h.signaledRunId)).size).toBe(1);
     const h = handles[0]!;
-    const v = await waitView(h, (x) => x.notifications.received === 50 && x.actions.length > 0 && x.actions.every((a) => a.status !== 'running'));
+    const v = await waitView(
+      h,
+      (x) => x.notifications.received === 50 && x.actions.length > 0 && x.actions.every((a) => a.status !== 'running'),
+    );
     expect(v.alerts).toHaveLength(3);
     expect(v.notifications.duplicates).toBe(49);
     expect(v.timeline.filter((e) => e.kind === 'alert')).toHaveLength(1);
@@ -122,7 +159,16 @@ test('continue-as-new keeps alerts, actions, ack and timeline', async () => {
     expect(v.actions.filter((a) => a.action === 'halt-bot')).toHaveLength(1);
     expect(v.timeline.some((e) => /continued as new/.test(e.text))).toBe(true);
     expect(v.timeline.slice(0, 2).map((e) => e.kind)).toEqual(['alert', 'open']);
-    const resolvedAll = note(v.alerts.map((a) => ({ status: 'resolved' as const, fingerprint: a.fingerprint, startsAt: a.startsAt, endsAt: '2026-01-01T00:05:00Z', labels: a.labels, annotations: {} })));
+    const resolvedAll = note(
+      v.alerts.map((a) => ({
+        status: 'resolved' as const,
+        fingerprint: a.fingerprint,
+        startsAt: a.startsAt,
+        endsAt: '2026-01-01T00:05:00Z',
+        labels: a.labels,
+        annotations: {},
+      })),
+    );
     await h.signal(alertsSignal, resolvedAll);
     await h.executeUpdate(resolveUpdate, { args: [{ actor: 'bob', summary: 'long incident' }] });
     const result = (await h.result()) as IncidentResult;
@@ -136,8 +182,18 @@ test('continue-as-new keeps alerts, actions, ack and timeline', async () => {
 test('manual incident: opened by hand, closes only on resolve; bad input fails at once', async () => {
   const { seen, activities } = stubs(settings());
   await withWorker(activities, async (tq) => {
-    const input: IncidentInput = { source: 'manual', environment: 'paper', severity: 'warning', title: 'fills look wrong', requestedBy: 'dave' };
-    const h = await client().workflow.start('incident', { taskQueue: tq, workflowId: `incident-test-manual-${randomUUID()}`, args: [input] });
+    const input: IncidentInput = {
+      source: 'manual',
+      environment: 'paper',
+      severity: 'warning',
+      title: 'fills look wrong',
+      requestedBy: 'dave',
+    };
+    const h = await client().workflow.start('incident', {
+      taskQueue: tq,
+      workflowId: `incident-test-manual-${randomUUID()}`,
+      args: [input],
+    });
     started.add(h.workflowId);
     const v = await waitView(h, (x) => x.timeline.some((e) => e.kind === 'notify'));
     expect(v.timeline[0]).toMatchObject({ kind: 'open', actor: 'dave' });
@@ -146,8 +202,11 @@ test('manual incident: opened by hand, closes only on resolve; bad input fails a
     expect(result).toMatchObject({ source: 'manual', status: 'closed', resolution: { actor: 'dave' } });
     expect(seen.notified[0]!.title).toMatch(/opened \(warning\)/);
     await maybeRecordHistory(h, 'incident-manual');
-    const bad = await client().workflow.start('incident', { taskQueue: tq, workflowId: `incident-test-bad-${randomUUID()}`, args: [{ source: 'manual', environment: 'paper', severity: 'huge' } as never] });
+    const bad = await client().workflow.start('incident', {
+      taskQueue: tq,
+      workflowId: `incident-test-bad-${randomUUID()}`,
+      args: [{ source: 'manual', environment: 'paper', severity: 'huge' } as never],
+    });
     await expect(bad.result()).rejects.toThrow();
   });
 });
-

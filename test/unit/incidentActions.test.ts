@@ -15,12 +15,16 @@ import type { StubHaltResult } from './support/incidentWorkflows';
 const { client, withWorker, startFromWebhook } = incidentHarness();
 
 test('container down: one restart, verified; not running → escalation, never a second restart', async () => {
-  const { seen, activities } = stubs(settings(), { awaitContainerRunning: async () => ({ running: false, state: 'exited', health: 'none', waitedMs: 1000 }) });
+  const { seen, activities } = stubs(settings(), {
+    awaitContainerRunning: async () => ({ running: false, state: 'exited', health: 'none', waitedMs: 1000 }),
+  });
   await withWorker(activities, async (tq) => {
     const first = note([alert('TargetDown', { service: 'live_connector' })]);
     const h = await startFromWebhook(tq, first);
     const v = await waitView(h, (x) => x.actions.some((a) => a.status === 'failed') && x.escalation.level === 1);
-    expect(v.actions).toEqual([expect.objectContaining({ action: 'restart-container', target: 'live_connector', status: 'failed' })]);
+    expect(v.actions).toEqual([
+      expect.objectContaining({ action: 'restart-container', target: 'live_connector', status: 'failed' }),
+    ]);
     await h.signal(alertsSignal, note([{ ...first.alerts[0]!, startsAt: '2026-01-01T01:00:00Z' }])); // fires again
     await waitView(h, (x) => x.notifications.received === 2 && x.alerts.every((a) => a.planned));
     // once the workflow is idle (no workflow task, no activity pending), whatever it did about the re-fired alert is in
@@ -28,10 +32,16 @@ test('container down: one restart, verified; not running → escalation, never a
     const events = await waitFor('the incident idle after the re-fired alert', async () => {
       const all = (await h.fetchHistory()).events ?? [];
       const last = all.at(-1);
-      const busy = !last || last.workflowTaskScheduledEventAttributes || last.workflowTaskStartedEventAttributes || (await h.describe()).raw.pendingActivities?.length;
+      const busy =
+        !last ||
+        last.workflowTaskScheduledEventAttributes ||
+        last.workflowTaskStartedEventAttributes ||
+        (await h.describe()).raw.pendingActivities?.length;
       return busy ? undefined : all;
     });
-    expect(events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'restartContainerOnce')).toHaveLength(1);
+    expect(
+      events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'restartContainerOnce'),
+    ).toHaveLength(1);
     expect(seen.restarts).toEqual(['live_connector']);
     expect(seen.notified.some((n) => /failed/.test(n.text) && n.severity === 'critical')).toBe(true);
     await h.terminate('test done');
@@ -49,9 +59,13 @@ test('a bot container down: restarted once, verified running, then halted again 
       ['halt-bot', 'bot_paper', 'verified'],
     ]);
     expect(seen.restarts).toEqual(['bot_paper']);
-    expect(seen.halts).toEqual([expect.objectContaining({ service: 'bot_paper', reason: expect.stringMatching(/container was restarted/) })]);
+    expect(seen.halts).toEqual([
+      expect.objectContaining({ service: 'bot_paper', reason: expect.stringMatching(/container was restarted/) }),
+    ]);
     await h.signal(alertsSignal, resolvedCopy(first));
-    await h.executeUpdate(resolveUpdate, { args: [{ actor: 'alice', summary: 'bot crashed, restarted, halted; resume by hand' }] });
+    await h.executeUpdate(resolveUpdate, {
+      args: [{ actor: 'alice', summary: 'bot crashed, restarted, halted; resume by hand' }],
+    });
     expect(((await h.result()) as IncidentResult).actions).toHaveLength(2);
     await maybeRecordHistory(h, 'incident-restartBot');
   });
@@ -69,7 +83,9 @@ test('cancelled (atc cancel, the UI): closes with its compensations — silence 
     expect((err as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
     expect(seen.expired).toEqual(['sil-1']);
     expect(seen.postmortems).toHaveLength(1);
-    expect(seen.postmortems[0]!.timeline.map((t) => t.text)).toContainEqual(expect.stringMatching(/^closed: cancelled by request with 1 alert\(s\) still firing/));
+    expect(seen.postmortems[0]!.timeline.map((t) => t.text)).toContainEqual(
+      expect.stringMatching(/^closed: cancelled by request with 1 alert\(s\) still firing/),
+    );
     expect(seen.notified.at(-1)!.title).toMatch(/closed: FeedStale/);
     const d = await h.describe();
     expect([d.status.name, d.typedSearchAttributes.get(outcomeKey)]).toEqual(['CANCELLED', 'cancelled']);

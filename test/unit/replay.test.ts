@@ -19,7 +19,9 @@ test('saved histories replay without nondeterminism', async () => {
   // Replay under the recorded workflow id: a workflow may derive ids from it (e.g. its child workflows' ids).
   const fileOf = new Map<string, string>();
   const histories = files.map((f) => {
-    const history = JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as { events?: { workflowExecutionStartedEventAttributes?: { workflowId?: string } }[] };
+    const history = JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as {
+      events?: { workflowExecutionStartedEventAttributes?: { workflowId?: string } }[];
+    };
     const workflowId = history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowId ?? f;
     fileOf.set(workflowId, f);
     return { workflowId, history: history as unknown };

@@ -22,7 +22,11 @@ function stubs(overrides: StubActivities = {}) {
 
 async function runSmoke(activities: StubActivities, input: unknown, id: string) {
   return withWorker({ activities, taskQueuePrefix: 'rig-smoke-test' }, async (taskQueue) => {
-    const handle = await client().workflow.start('rigSmoke', { taskQueue, workflowId: `${id}-${Date.now()}`, args: [input] });
+    const handle = await client().workflow.start('rigSmoke', {
+      taskQueue,
+      workflowId: `${id}-${Date.now()}`,
+      args: [input],
+    });
     const result = (await handle.result()) as RigSmokeResult;
     return { result, handle };
   });
@@ -45,7 +49,11 @@ test('an unreachable part is a failed finding with its reason, never a pass', as
   const down = async () => {
     throw ApplicationFailure.nonRetryable('Prometheus at http://127.0.0.1:1 is unreachable', 'UnreachableError');
   };
-  const { result, handle } = await runSmoke(stubs({ smokeQueryPrometheus: down }), { environment: 'paper' }, 'smoke-down');
+  const { result, handle } = await runSmoke(
+    stubs({ smokeQueryPrometheus: down }),
+    { environment: 'paper' },
+    'smoke-down',
+  );
   expect(result.ok).toBe(false);
   const prom = result.findings.find((f) => f.check === 'prometheus: query up');
   expect(prom).toMatchObject({ ok: false });

@@ -5,10 +5,14 @@ import { createBackupStore } from '../../integrations/backupStore';
 import type { Ctx, Verb } from '../context';
 
 async function backupsCommand(ctx: Ctx): Promise<number> {
-  if (ctx.positionals.length) throw new BadInputError(`unexpected arguments: ${ctx.positionals.join(' ')}\n${ctx.usage()}`);
+  if (ctx.positionals.length)
+    throw new BadInputError(`unexpected arguments: ${ctx.positionals.join(' ')}\n${ctx.usage()}`);
   const config = ctx.config();
   const database = typeof ctx.flags.database === 'string' ? ctx.flags.database : undefined;
-  if (database && !(database in config.databases)) throw new BadInputError(`unknown database ${database} (configured: ${Object.keys(config.databases).join(', ') || 'none'})`);
+  if (database && !(database in config.databases))
+    throw new BadInputError(
+      `unknown database ${database} (configured: ${Object.keys(config.databases).join(', ') || 'none'})`,
+    );
   const store = createBackupStore(backupsDir(config));
   const { backups, incomplete } = await store.list(database);
   if (ctx.flags.json) {
@@ -32,7 +36,9 @@ async function backupsCommand(ctx: Ctx): Promise<number> {
   if (!backups.length) ctx.out(`no backups${database ? ` of ${database}` : ''} in ${store.dir}`);
   for (const m of backups) {
     const rows = m.tables.reduce((n, t) => n + t.rows, 0);
-    ctx.out(`${m.id.padEnd(40)} ${m.finishedAt}  ${`${(m.dumpBytes / 1e6).toFixed(1)} MB`.padStart(10)} ${m.format.padEnd(9)} ${String(m.tables.length).padStart(3)} tables ${String(rows).padStart(10)} rows`);
+    ctx.out(
+      `${m.id.padEnd(40)} ${m.finishedAt}  ${`${(m.dumpBytes / 1e6).toFixed(1)} MB`.padStart(10)} ${m.format.padEnd(9)} ${String(m.tables.length).padStart(3)} tables ${String(rows).padStart(10)} rows`,
+    );
   }
   for (const i of incomplete) ctx.out(`(not in the catalogue) ${i.id}: ${i.reason}`);
   return 0;

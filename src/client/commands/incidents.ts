@@ -28,7 +28,8 @@ export interface IncidentRow {
 async function incidentsCommand(ctx: Ctx): Promise<number> {
   if (ctx.positionals.length) throw new BadInputError(ctx.usage());
   const limit = Number(ctx.flags.limit ?? 50);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new BadInputError('--limit must be a whole number from 1 to 1000');
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+    throw new BadInputError('--limit must be a whole number from 1 to 1000');
   const client = await connectClient(ctx.config());
   const q = (s: string) => `'${s.replace(/'/g, '')}'`;
   const clauses = [`AtcRunbook = 'incident'`, `ExecutionStatus != 'ContinuedAsNew'`];
@@ -38,23 +39,42 @@ async function incidentsCommand(ctx: Ctx): Promise<number> {
   for await (const w of client.workflow.list({ query: clauses.join(' AND ') })) {
     const sa = w.typedSearchAttributes;
     rows.push({
-      ...{ workflowId: w.workflowId, status: w.status.name, start: w.startTime.toISOString(), close: w.closeTime?.toISOString() },
+      ...{
+        workflowId: w.workflowId,
+        status: w.status.name,
+        start: w.startTime.toISOString(),
+        close: w.closeTime?.toISOString(),
+      },
       ...{ severity: sa.get(severityKey), environment: sa.get(environmentKey), service: sa.get(serviceKey) },
     });
     if (rows.length >= limit) break;
   }
   await Promise.all(
-    rows.filter((r) => r.status === 'RUNNING').map(async (r) => {
-      const v = await client.workflow.getHandle(r.workflowId).query(incidentQuery).catch(() => undefined);
-      if (v) Object.assign(r, { title: v.title, acknowledgedBy: v.ack?.actor, firing: v.alerts.filter((a) => a.status === 'firing').length, alerts: v.alerts.length, severity: v.severity });
-    }),
+    rows
+      .filter((r) => r.status === 'RUNNING')
+      .map(async (r) => {
+        const v = await client.workflow
+          .getHandle(r.workflowId)
+          .query(incidentQuery)
+          .catch(() => undefined);
+        if (v)
+          Object.assign(r, {
+            title: v.title,
+            acknowledgedBy: v.ack?.actor,
+            firing: v.alerts.filter((a) => a.status === 'firing').length,
+            alerts: v.alerts.length,
+            severity: v.severity,
+          });
+      }),
   );
   if (ctx.flags.json) ctx.out(JSON.stringify(rows, null, 2));
   else
     for (const r of rows) {
       const ack = r.status === 'RUNNING' ? (r.acknowledgedBy ? `ack ${r.acknowledgedBy}` : 'NOT ACKED') : '';
       const firing = r.firing !== undefined ? `${r.firing}/${r.alerts} firing` : '';
-      ctx.out(`${r.start}  ${r.status.padEnd(10)} ${(r.severity ?? '').padEnd(8)} ${(r.environment ?? '').padEnd(6)} ${r.workflowId}  ${[ack, firing, r.title].filter(Boolean).join('  ')}`);
+      ctx.out(
+        `${r.start}  ${r.status.padEnd(10)} ${(r.severity ?? '').padEnd(8)} ${(r.environment ?? '').padEnd(6)} ${r.workflowId}  ${[ack, firing, r.title].filter(Boolean).join('  ')}`,
+      );
     }
   return 0;
 }
@@ -93,15 +113,19 @@ async function update<T>(ctx: Ctx, run: (client: Client, id: string, actor: stri
   try {
     return await run(client, id, actor);
   } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) throw new BadInputError(`refused: ${err.cause?.message ?? err.message}`);
-    if (err instanceof WorkflowNotFoundError || /not found|already completed/i.test(errorMessage(err))) throw new BadInputError(`no open incident ${id}`);
+    if (err instanceof WorkflowUpdateFailedError)
+      throw new BadInputError(`refused: ${err.cause?.message ?? err.message}`);
+    if (err instanceof WorkflowNotFoundError || /not found|already completed/i.test(errorMessage(err)))
+      throw new BadInputError(`no open incident ${id}`);
     throw err;
   }
 }
 
 async function ackCommand(ctx: Ctx): Promise<number> {
   const comment = str(ctx.flags.comment) || undefined;
-  const r = await update(ctx, (c, id, actor) => c.workflow.getHandle(id).executeUpdate(ackUpdate, { args: [{ actor, comment }] }));
+  const r = await update(ctx, (c, id, actor) =>
+    c.workflow.getHandle(id).executeUpdate(ackUpdate, { args: [{ actor, comment }] }),
+  );
   ctx.out(ctx.flags.json ? JSON.stringify(r) : `acknowledged ${ctx.positionals[0]} as ${r.actor}: ${r.detail}`);
   return 0;
 }
@@ -117,8 +141,14 @@ async function noteCommand(ctx: Ctx): Promise<number> {
 async function resolveCommand(ctx: Ctx): Promise<number> {
   const summary = str(ctx.flags.summary);
   if (!summary) throw new BadInputError(ctx.usage());
-  const r = await update(ctx, (c, id, actor) => c.workflow.getHandle(id).executeUpdate(resolveUpdate, { args: [{ actor, summary }] }));
-  ctx.out(ctx.flags.json ? JSON.stringify(r) : `resolution of ${ctx.positionals[0]} recorded by ${r.actor}; it closes ${r.closesWhen === 'now' ? 'now' : `when ${r.closesWhen}`}`);
+  const r = await update(ctx, (c, id, actor) =>
+    c.workflow.getHandle(id).executeUpdate(resolveUpdate, { args: [{ actor, summary }] }),
+  );
+  ctx.out(
+    ctx.flags.json
+      ? JSON.stringify(r)
+      : `resolution of ${ctx.positionals[0]} recorded by ${r.actor}; it closes ${r.closesWhen === 'now' ? 'now' : `when ${r.closesWhen}`}`,
+  );
   return 0;
 }
 
@@ -135,7 +165,14 @@ export const incidentVerbs: Verb[] = [
     json: true,
     run: incidentsCommand,
   },
-  { name: 'incident', args: 'open', summary: 'opens a manual incident', flags: incidentEntry.flags, json: true, run: openCommand },
+  {
+    name: 'incident',
+    args: 'open',
+    summary: 'opens a manual incident',
+    flags: incidentEntry.flags,
+    json: true,
+    run: openCommand,
+  },
   {
     name: 'ack',
     args: '<id>',
@@ -144,7 +181,13 @@ export const incidentVerbs: Verb[] = [
     json: true,
     run: ackCommand,
   },
-  { name: 'note', args: '<id>', summary: "a note on an incident's timeline", flags: { as: actorFlag, text: { type: 'string', value: 'T', required: true, help: 'the note' } }, run: noteCommand },
+  {
+    name: 'note',
+    args: '<id>',
+    summary: "a note on an incident's timeline",
+    flags: { as: actorFlag, text: { type: 'string', value: 'T', required: true, help: 'the note' } },
+    run: noteCommand,
+  },
   {
     name: 'resolve',
     args: '<id>',

@@ -29,8 +29,16 @@ async function listCommand(ctx: Ctx): Promise<number> {
   if (typeof ctx.flags.env === 'string') clauses.push(`AtcEnvironment = ${q(ctx.flags.env)}`);
   if (ctx.flags.open) clauses.push(`ExecutionStatus = 'Running'`);
   const limit = Number(ctx.flags.limit ?? 20);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new BadInputError('--limit must be a whole number from 1 to 1000');
-  const rows: { workflowId: string; type: string; status: string; start: string; runbook?: string; environment?: string }[] = [];
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+    throw new BadInputError('--limit must be a whole number from 1 to 1000');
+  const rows: {
+    workflowId: string;
+    type: string;
+    status: string;
+    start: string;
+    runbook?: string;
+    environment?: string;
+  }[] = [];
   for await (const w of client.workflow.list({ query: clauses.join(' AND ') || undefined })) {
     rows.push({
       workflowId: w.workflowId,
@@ -43,7 +51,11 @@ async function listCommand(ctx: Ctx): Promise<number> {
     if (rows.length >= limit) break;
   }
   if (ctx.flags.json) ctx.out(JSON.stringify(rows, null, 2));
-  else for (const r of rows) ctx.out(`${r.start}  ${r.status.padEnd(10)} ${(r.runbook ?? r.type).padEnd(14)} ${(r.environment ?? '').padEnd(6)} ${r.workflowId}`);
+  else
+    for (const r of rows)
+      ctx.out(
+        `${r.start}  ${r.status.padEnd(10)} ${(r.runbook ?? r.type).padEnd(14)} ${(r.environment ?? '').padEnd(6)} ${r.workflowId}`,
+      );
   return 0;
 }
 
@@ -60,9 +72,25 @@ async function showCommand(ctx: Ctx): Promise<number> {
   let result: unknown;
   let failure: string | undefined;
   if (d.status.name === 'COMPLETED') result = await handle.result();
-  else if (d.status.name === 'FAILED') await handle.result().catch((e: WorkflowFailedError) => (failure = failureText(e)));
+  else if (d.status.name === 'FAILED')
+    await handle.result().catch((e: WorkflowFailedError) => (failure = failureText(e)));
   if (ctx.flags.json) {
-    ctx.out(JSON.stringify({ workflowId: id, type: d.type, status: d.status.name, start: d.startTime, close: d.closeTime, progress, result, failure }, null, 2));
+    ctx.out(
+      JSON.stringify(
+        {
+          workflowId: id,
+          type: d.type,
+          status: d.status.name,
+          start: d.startTime,
+          close: d.closeTime,
+          progress,
+          result,
+          failure,
+        },
+        null,
+        2,
+      ),
+    );
     return 0;
   }
   ctx.out(`${id}  ${d.type}  ${d.status.name}  started ${d.startTime.toISOString()}`);

@@ -11,8 +11,12 @@ async function rigCommand(ctx: Ctx): Promise<number> {
   const log = ctx.flags.json ? () => undefined : ctx.out;
   if (action === 'up') {
     const state = await rigUp({ service: !ctx.flags['no-service'], log });
-    if (ctx.flags.json) ctx.out(JSON.stringify({ ports: state.ports, versions: state.versions, configPath: state.configPath }, null, 2));
-    else ctx.out(`rig is up. Config: ${state.configPath}\nTemporal UI: http://127.0.0.1:${state.ports.temporalUi}\nStop it with: npx atc rig down`);
+    if (ctx.flags.json)
+      ctx.out(JSON.stringify({ ports: state.ports, versions: state.versions, configPath: state.configPath }, null, 2));
+    else
+      ctx.out(
+        `rig is up. Config: ${state.configPath}\nTemporal UI: http://127.0.0.1:${state.ports.temporalUi}\nStop it with: npx atc rig down`,
+      );
     return 0;
   }
   if (action === 'down') {
@@ -26,10 +30,14 @@ async function rigCommand(ctx: Ctx): Promise<number> {
   }
   if (action === 'status') {
     const s = await rigStatus();
-    if (ctx.flags.json) ctx.out(JSON.stringify({ up: s.up, parts: s.parts, versions: s.state?.versions ?? {} }, null, 2));
+    if (ctx.flags.json)
+      ctx.out(JSON.stringify({ up: s.up, parts: s.parts, versions: s.state?.versions ?? {} }, null, 2));
     else if (!s.state) ctx.out('rig: not up');
     else {
-      for (const p of s.parts) ctx.out(`${p.ready ? 'up  ' : 'DOWN'} ${p.part.padEnd(14)} ${p.pid ? `pid ${p.pid}`.padEnd(11) : ''.padEnd(11)} ${p.endpoint ?? ''}`);
+      for (const p of s.parts)
+        ctx.out(
+          `${p.ready ? 'up  ' : 'DOWN'} ${p.part.padEnd(14)} ${p.pid ? `pid ${p.pid}`.padEnd(11) : ''.padEnd(11)} ${p.endpoint ?? ''}`,
+        );
       for (const [k, v] of Object.entries(s.state.versions)) ctx.out(`     ${k.padEnd(14)} ${v}`);
     }
     return s.up ? 0 : 3;
@@ -51,7 +59,8 @@ function simTargets(name?: string): SimTarget[] {
   if (!state) throw new BadInputError('the rig is not up: run `npx atc rig up` first');
   if (!name) return state.sims;
   const target = state.sims.find((s) => s.service === name);
-  if (!target) throw new BadInputError(`unknown simulator "${name}"; one of: ${state.sims.map((s) => s.service).join(', ')}`);
+  if (!target)
+    throw new BadInputError(`unknown simulator "${name}"; one of: ${state.sims.map((s) => s.service).join(', ')}`);
   return [target];
 }
 

@@ -1,9 +1,22 @@
 /** `atc run|approve|reject|cancel`: drive runbooks through Temporal (`list` and `show` are in inspect.ts). */
-import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowFailedError,
+  WorkflowUpdateFailedError,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { BadInputError } from '../../errors';
 import { describeIssues } from '../../runbooks/shared/names';
-import { approveUpdate, environmentKey, progressQuery, rejectUpdate, runbookKey, serviceKey } from '../../runbooks/shared/messages';
+import {
+  approveUpdate,
+  environmentKey,
+  progressQuery,
+  rejectUpdate,
+  runbookKey,
+  serviceKey,
+} from '../../runbooks/shared/messages';
 import type { Ctx, Verb } from '../context';
 import { RUNBOOKS } from '../runbookCatalogue';
 import { failureText } from '../../runbooks/shared/failures';
@@ -53,10 +66,18 @@ async function runCommand(ctx: Ctx): Promise<number> {
   if (typeof input.environment === 'string') attrs.push({ key: environmentKey, value: input.environment });
   if (typeof input.service === 'string') attrs.push({ key: serviceKey, value: input.service });
   const handle = await client.workflow
-    .start(entry.workflowType, { taskQueue: config.temporal.taskQueue, workflowId, args: [input], typedSearchAttributes: new TypedSearchAttributes(attrs) })
+    .start(entry.workflowType, {
+      taskQueue: config.temporal.taskQueue,
+      workflowId,
+      args: [input],
+      typedSearchAttributes: new TypedSearchAttributes(attrs),
+    })
     .catch((err: unknown) => (err instanceof WorkflowExecutionAlreadyStartedError ? undefined : Promise.reject(err)));
   if (!handle) return alreadyRunning(ctx, client, name, workflowId); // a runbook with a fixed id (deploy-<env>-<service>) runs once at a time
-  if (!ctx.flags.json) ctx.err(`started ${name}: ${workflowId} (${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows/${workflowId})`);
+  if (!ctx.flags.json)
+    ctx.err(
+      `started ${name}: ${workflowId} (${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows/${workflowId})`,
+    );
   if (ctx.flags.detach) {
     ctx.out(ctx.flags.json ? JSON.stringify({ workflowId, runId: handle.firstExecutionRunId }) : workflowId);
     return 0;
@@ -68,15 +89,26 @@ async function runCommand(ctx: Ctx): Promise<number> {
     return entry.failed(result) ? 1 : 0;
   } catch (err) {
     if (!(err instanceof WorkflowFailedError)) throw err;
-    ctx.out(ctx.flags.json ? JSON.stringify({ workflowId, failed: true, reason: failureText(err) }) : `${name} failed: ${failureText(err)}`);
+    ctx.out(
+      ctx.flags.json
+        ? JSON.stringify({ workflowId, failed: true, reason: failureText(err) })
+        : `${name} failed: ${failureText(err)}`,
+    );
     return 1;
   }
 }
 
 async function alreadyRunning(ctx: Ctx, client: Client, name: string, workflowId: string): Promise<number> {
-  const running = await client.workflow.getHandle(workflowId).describe().catch(() => undefined);
+  const running = await client.workflow
+    .getHandle(workflowId)
+    .describe()
+    .catch(() => undefined);
   const detail = `${workflowId} is already running${running ? ` (run ${running.runId}, started ${running.startTime.toISOString()})` : ''}`;
-  ctx.out(ctx.flags.json ? JSON.stringify({ workflowId, runId: running?.runId, outcome: 'refused', rule: 'one-at-a-time', detail }) : `${name} refused by rule one-at-a-time: ${detail}`);
+  ctx.out(
+    ctx.flags.json
+      ? JSON.stringify({ workflowId, runId: running?.runId, outcome: 'refused', rule: 'one-at-a-time', detail })
+      : `${name} refused by rule one-at-a-time: ${detail}`,
+  );
   return 1;
 }
 
@@ -87,9 +119,12 @@ async function decideCommand(ctx: Ctx, decision: 'approve' | 'reject'): Promise<
   const client: Client = await connectClient(ctx.config());
   const comment = typeof ctx.flags.comment === 'string' ? ctx.flags.comment : undefined;
   try {
-    await client.workflow.getHandle(id).executeUpdate(decision === 'approve' ? approveUpdate : rejectUpdate, { args: [{ actor, comment }] });
+    await client.workflow
+      .getHandle(id)
+      .executeUpdate(decision === 'approve' ? approveUpdate : rejectUpdate, { args: [{ actor, comment }] });
   } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) throw new BadInputError(`${decision} refused: ${err.cause?.message ?? err.message}`);
+    if (err instanceof WorkflowUpdateFailedError)
+      throw new BadInputError(`${decision} refused: ${err.cause?.message ?? err.message}`);
     throw err;
   }
   ctx.out(`${decision}d ${id} as ${actor}`);
@@ -120,7 +155,12 @@ export const runVerb: Verb = {
 };
 
 const decisionFlags = {
-  as: { type: 'string', value: '<who>', required: true, help: 'who decides (an approver of the environment, not the requester)' },
+  as: {
+    type: 'string',
+    value: '<who>',
+    required: true,
+    help: 'who decides (an approver of the environment, not the requester)',
+  },
   comment: { type: 'string', value: 'C', help: 'why' },
 } as const;
 export const approveVerb: Verb = {
@@ -130,5 +170,16 @@ export const approveVerb: Verb = {
   flags: decisionFlags,
   run: (ctx) => decideCommand(ctx, 'approve'),
 };
-export const rejectVerb: Verb = { ...approveVerb, name: 'reject', summary: 'rejects a runbook waiting for a person', run: (ctx) => decideCommand(ctx, 'reject') };
-export const cancelVerb: Verb = { name: 'cancel', args: '<workflow-id>', summary: 'requests the cancellation of an execution', flags: {}, run: cancelCommand };
+export const rejectVerb: Verb = {
+  ...approveVerb,
+  name: 'reject',
+  summary: 'rejects a runbook waiting for a person',
+  run: (ctx) => decideCommand(ctx, 'reject'),
+};
+export const cancelVerb: Verb = {
+  name: 'cancel',
+  args: '<workflow-id>',
+  summary: 'requests the cancellation of an execution',
+  flags: {},
+  run: cancelCommand,
+};

@@ -15,7 +15,11 @@ async function schedulesCommand(ctx: Ctx): Promise<number> {
       const applied = await applySchedules(client, config);
       if (ctx.flags.json) ctx.out(JSON.stringify(applied, null, 2));
       else if (applied.length === 0) ctx.out('no schedules configured (config key `schedules`) and none to remove');
-      else for (const a of applied) ctx.out(`${a.change.padEnd(9)} ${a.scheduleId}${a.schedule ? `  "${a.schedule.cron}" ${a.schedule.timezone}` : ''}`);
+      else
+        for (const a of applied)
+          ctx.out(
+            `${a.change.padEnd(9)} ${a.scheduleId}${a.schedule ? `  "${a.schedule.cron}" ${a.schedule.timezone}` : ''}`,
+          );
       return 0;
     }
     const rows = await listSchedules(client, config);
@@ -25,9 +29,19 @@ async function schedulesCommand(ctx: Ctx): Promise<number> {
     }
     if (rows.length === 0) ctx.out('no schedules configured (config key `schedules`) and none applied');
     for (const r of rows) {
-      const state = !r.exists ? 'NOT APPLIED' : !r.inConfig ? 'NOT IN CONFIG' : !r.upToDate ? 'OUTDATED' : r.paused ? 'paused' : 'active';
+      const state = !r.exists
+        ? 'NOT APPLIED'
+        : !r.inConfig
+          ? 'NOT IN CONFIG'
+          : !r.upToDate
+            ? 'OUTDATED'
+            : r.paused
+              ? 'paused'
+              : 'active';
       const when = r.cron ? `"${r.cron}" ${r.timezone ?? ''}` : '';
-      ctx.out(`${r.scheduleId.padEnd(24)} ${state.padEnd(13)} ${when.padEnd(30)} next ${r.nextRuns[0] ?? '—'}  last ${r.recentRuns.at(-1)?.workflowId ?? '—'}`);
+      ctx.out(
+        `${r.scheduleId.padEnd(24)} ${state.padEnd(13)} ${when.padEnd(30)} next ${r.nextRuns[0] ?? '—'}  last ${r.recentRuns.at(-1)?.workflowId ?? '—'}`,
+      );
     }
     return 0;
   } finally {

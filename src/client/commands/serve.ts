@@ -13,7 +13,11 @@ import { restoreTestStateFile } from '../../runbooks/backup/config';
 import { serviceRoutes } from '../routes';
 
 /** Runs until SIGTERM/SIGINT; then stops accepting HTTP, drains the worker, and returns 0. */
-export async function serve(config: AtcConfig, say: (t: string) => void, onStop?: () => Promise<void>): Promise<number> {
+export async function serve(
+  config: AtcConfig,
+  say: (t: string) => void,
+  onStop?: () => Promise<void>,
+): Promise<number> {
   installRuntime(config.server.workerMetricsPort || (await freePort()));
   const handle = await startWorker(config);
   workerUp.set(1);
@@ -29,12 +33,17 @@ export async function serve(config: AtcConfig, say: (t: string) => void, onStop?
   const server = createHttpServer({
     host: config.server.host,
     port: config.server.port,
-    health: async () => ({ ok: workerRunning, detail: { worker: workerRunning ? 'running' : 'stopped', taskQueue: config.temporal.taskQueue } }),
+    health: async () => ({
+      ok: workerRunning,
+      detail: { worker: workerRunning ? 'running' : 'stopped', taskQueue: config.temporal.taskQueue },
+    }),
     sdkMetricsUrl,
     routes: serviceRoutes(config),
   });
   const port = await listen(server, config.server.host, config.server.port);
-  say(`atc-ops serving on http://${config.server.host}:${port} (task queue ${config.temporal.taskQueue}, Temporal ${config.temporal.address})`);
+  say(
+    `atc-ops serving on http://${config.server.host}:${port} (task queue ${config.temporal.taskQueue}, Temporal ${config.temporal.address})`,
+  );
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGTERM', stop);
@@ -70,5 +79,15 @@ async function upCommand(ctx: Ctx): Promise<number> {
   return serve(config, ctx.err, async () => void (await stopPid(pid)));
 }
 
-export const serveVerb: Verb = { name: 'serve', summary: 'worker + HTTP server (/healthz, /metrics, webhooks)', flags: {}, run: serveCommand };
-export const upVerb: Verb = { name: 'up', summary: 'a Temporal dev server of its own + worker + HTTP server, one process tree', flags: {}, run: upCommand };
+export const serveVerb: Verb = {
+  name: 'serve',
+  summary: 'worker + HTTP server (/healthz, /metrics, webhooks)',
+  flags: {},
+  run: serveCommand,
+};
+export const upVerb: Verb = {
+  name: 'up',
+  summary: 'a Temporal dev server of its own + worker + HTTP server, one process tree',
+  flags: {},
+  run: upCommand,
+};

@@ -21,12 +21,19 @@ export function startDockerd(home: string, dataRoot: string, logDir: string): nu
   mkdirSync(run, { recursive: true });
   mkdirSync(dataRoot, { recursive: true });
   const args = [
-    '--host', `unix://${dockerSocketPath(home)}`,
-    '--data-root', dataRoot,
-    '--exec-root', path.join(run, 'exec'),
-    '--pidfile', path.join(run, 'dockerd.pid'),
-    '--bridge=none', '--iptables=false', '--ip-masq=false',
-    '--log-level', 'warn',
+    '--host',
+    `unix://${dockerSocketPath(home)}`,
+    '--data-root',
+    dataRoot,
+    '--exec-root',
+    path.join(run, 'exec'),
+    '--pidfile',
+    path.join(run, 'dockerd.pid'),
+    '--bridge=none',
+    '--iptables=false',
+    '--ip-masq=false',
+    '--log-level',
+    'warn',
   ];
   return startDaemon({ name: 'dockerd', command: DOCKERD_BIN, args, logDir });
 }
@@ -34,9 +41,14 @@ export function startDockerd(home: string, dataRoot: string, logDir: string): nu
 export async function waitDockerReady(socketPath: string, timeoutMs = 60_000): Promise<string> {
   const docker = new Docker({ socketPath });
   let version = '';
-  await waitFor('dockerd', async () => {
-    version = (await docker.version()).Version;
-    return true;
-  }, timeoutMs, 250);
+  await waitFor(
+    'dockerd',
+    async () => {
+      version = (await docker.version()).Version;
+      return true;
+    },
+    timeoutMs,
+    250,
+  );
   return version;
 }

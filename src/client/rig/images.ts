@@ -5,7 +5,17 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import type Dockerode from 'dockerode';
@@ -24,9 +34,14 @@ export interface BuildSimImagesOptions {
 }
 
 /** 'atc-sim:1.1.0-breach' -> repo 'atc-sim', version '1.1.0-breach', behavior 'breach'. */
-export function parseSimTag(tag: string): { repo: string; version: string; behavior: 'normal' | 'breach' | 'unhealthy' } {
+export function parseSimTag(tag: string): {
+  repo: string;
+  version: string;
+  behavior: 'normal' | 'breach' | 'unhealthy';
+} {
   const colon = tag.lastIndexOf(':');
-  if (colon <= tag.lastIndexOf('/') || colon === tag.length - 1) throw new PermanentError(`image tag needs an explicit version: ${tag}`);
+  if (colon <= tag.lastIndexOf('/') || colon === tag.length - 1)
+    throw new PermanentError(`image tag needs an explicit version: ${tag}`);
   const version = tag.slice(colon + 1);
   const behavior = version.endsWith('-breach') ? 'breach' : version.endsWith('-unhealthy') ? 'unhealthy' : 'normal';
   return { repo: tag.slice(0, colon), version, behavior };
@@ -39,17 +54,25 @@ function simDistDir(repoRoot: string): string {
 /** sha256 over the compiled simulator JS, the node version and the recipe version. */
 export function simContentHash(repoRoot: string): string {
   const dir = simDistDir(repoRoot);
-  if (!existsSync(path.join(dir, 'main.js'))) throw new PermanentError(`${dir}/main.js is missing: run the build (tsc -p tsconfig.build.json) first`);
+  if (!existsSync(path.join(dir, 'main.js')))
+    throw new PermanentError(`${dir}/main.js is missing: run the build (tsc -p tsconfig.build.json) first`);
   const hash = createHash('sha256').update(`recipe=${RECIPE_VERSION} node=${process.version}\n`);
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.js')).sort()) hash.update(`${file}\n`).update(readFileSync(path.join(dir, file)));
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.js'))
+    .sort())
+    hash.update(`${file}\n`).update(readFileSync(path.join(dir, file)));
   return hash.digest('hex').slice(0, 32);
 }
 
 /** Absolute paths of the shared libraries (and the loader) `ldd` lists for a binary. */
 async function sharedLibraries(binary: string): Promise<string[]> {
   const { stdout } = await execFileAsync('ldd', [binary]);
-  const libs = stdout.split('\n').map((line) => /(?:=>\s*)?(\/\S+)\s+\(0x/.exec(line.trim())?.[1]).filter((p): p is string => !!p);
-  if (!libs.some((lib) => lib.includes('ld-linux'))) throw new PermanentError(`ldd ${binary}: no dynamic loader found in:\n${stdout}`);
+  const libs = stdout
+    .split('\n')
+    .map((line) => /(?:=>\s*)?(\/\S+)\s+\(0x/.exec(line.trim())?.[1])
+    .filter((p): p is string => !!p);
+  if (!libs.some((lib) => lib.includes('ld-linux')))
+    throw new PermanentError(`ldd ${binary}: no dynamic loader found in:\n${stdout}`);
   return libs;
 }
 
@@ -76,7 +99,10 @@ export function dependencyClosure(repoRoot: string, root: string): string[] {
     const rel = path.relative(nodeModules, pkgDir);
     if (seen.has(rel)) return;
     seen.add(rel);
-    const pkg = JSON.parse(readFileSync(path.join(pkgDir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string>; optionalDependencies?: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(path.join(pkgDir, 'package.json'), 'utf8')) as {
+      dependencies?: Record<string, string>;
+      optionalDependencies?: Record<string, string>;
+    };
     for (const dep of Object.keys(pkg.dependencies ?? {})) visit(dep, pkgDir, false);
     for (const dep of Object.keys(pkg.optionalDependencies ?? {})) visit(dep, pkgDir, true);
   };
@@ -94,7 +120,10 @@ async function buildRootfsTar(repoRoot: string, workDir: string, hash: string): 
     copyFileSync(file, target); // follows symlinks: the real library lands at the path ldd printed
     chmodSync(target, 0o755);
   }
-  cpSync(simDistDir(repoRoot), path.join(rootfs, 'app', 'sim'), { recursive: true, filter: (src) => !src.endsWith('.map') });
+  cpSync(simDistDir(repoRoot), path.join(rootfs, 'app', 'sim'), {
+    recursive: true,
+    filter: (src) => !src.endsWith('.map'),
+  });
   for (const rel of dependencyClosure(repoRoot, 'pg')) {
     const src = path.join(repoRoot, 'node_modules', rel);
     cpSync(src, path.join(rootfs, 'app', 'node_modules', rel), {
@@ -106,7 +135,10 @@ async function buildRootfsTar(repoRoot: string, workDir: string, hash: string): 
   mkdirSync(path.join(rootfs, 'tmp'), { recursive: true });
   chmodSync(path.join(rootfs, 'tmp'), 0o1777);
   mkdirSync(path.join(rootfs, 'etc'), { recursive: true });
-  writeFileSync(path.join(rootfs, 'etc', 'passwd'), 'root:x:0:0:root:/root:/bin/false\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n');
+  writeFileSync(
+    path.join(rootfs, 'etc', 'passwd'),
+    'root:x:0:0:root:/root:/bin/false\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n',
+  );
   writeFileSync(path.join(rootfs, 'etc', 'group'), 'root:x:0:\nnogroup:x:65534:\n');
   await execFileAsync('tar', ['--numeric-owner', '--owner=0', '--group=0', '-C', rootfs, '-cf', tarPath, '.']);
   rmSync(rootfs, { recursive: true, force: true });
@@ -126,7 +158,9 @@ async function importTar(docker: Dockerode, tarPath: string, tag: string, hash: 
   ];
   const stream = await docker.importImage(tarPath, { repo, tag: version, changes });
   const events = await new Promise<Array<{ error?: string; errorDetail?: { message?: string } }>>((resolve, reject) =>
-    docker.modem.followProgress(stream, (err: Error | null, out: unknown[]) => (err ? reject(err) : resolve(out as never))),
+    docker.modem.followProgress(stream, (err: Error | null, out: unknown[]) =>
+      err ? reject(err) : resolve(out as never),
+    ),
   );
   const failed = events.find((e) => e.error || e.errorDetail);
   if (failed) throw new PermanentError(`docker import ${tag}: ${failed.error ?? failed.errorDetail?.message}`);
@@ -154,11 +188,16 @@ export async function buildSimImages(opts: BuildSimImagesOptions): Promise<strin
       tarPath ??= await buildRootfsTar(opts.repoRoot, opts.workDir, hash);
       await importTar(opts.docker, tarPath, tag, hash);
       // the stale image lost its tag; drop it unless a container still uses it
-      if (existing) await opts.docker.getImage(existing.id).remove().catch(() => undefined);
+      if (existing)
+        await opts.docker
+          .getImage(existing.id)
+          .remove()
+          .catch(() => undefined);
     }
   } finally {
     if (tarPath) rmSync(tarPath, { force: true });
   }
-  if (tarPath) await opts.docker.pruneImages({ filters: { dangling: ['true'], label: [SIM_HASH_LABEL] } }).catch(() => undefined); // unused old builds
+  if (tarPath)
+    await opts.docker.pruneImages({ filters: { dangling: ['true'], label: [SIM_HASH_LABEL] } }).catch(() => undefined); // unused old builds
   return [...opts.tags];
 }

@@ -24,13 +24,43 @@ export function alertRules(): unknown {
         name: 'ai-trading-core',
         interval: '1s',
         rules: [
-          rule('FeedStale', 'max by (job, service, environment) (atc_feed_dq_stale_seconds) > 5', '2s', 'critical', 'LiveFeed produced no bar for over 5 s'),
-          rule('FeedLatencyHigh', 'max by (job, service, environment) (atc_feed_latency_ms) > 1000', '3s', 'critical', 'LiveFeed latency above 1 s'),
-          rule('FeedDataQualityGaps', 'sum by (job, service, environment) (increase(atc_feed_dq_gaps_total[30s])) > 0', '2s', 'warning', 'LiveFeed has gaps in its bars'),
-          rule('BotDrawdownBreach', 'max by (job, service, environment, bot) (atc_bot_drawdown_pct) > 10', '2s', 'critical', 'Bot drawdown above 10 %'),
+          rule(
+            'FeedStale',
+            'max by (job, service, environment) (atc_feed_dq_stale_seconds) > 5',
+            '2s',
+            'critical',
+            'LiveFeed produced no bar for over 5 s',
+          ),
+          rule(
+            'FeedLatencyHigh',
+            'max by (job, service, environment) (atc_feed_latency_ms) > 1000',
+            '3s',
+            'critical',
+            'LiveFeed latency above 1 s',
+          ),
+          rule(
+            'FeedDataQualityGaps',
+            'sum by (job, service, environment) (increase(atc_feed_dq_gaps_total[30s])) > 0',
+            '2s',
+            'warning',
+            'LiveFeed has gaps in its bars',
+          ),
+          rule(
+            'BotDrawdownBreach',
+            'max by (job, service, environment, bot) (atc_bot_drawdown_pct) > 10',
+            '2s',
+            'critical',
+            'Bot drawdown above 10 %',
+          ),
           rule('TargetDown', 'up{job!~"prometheus|atc_ops"} == 0', '5s', 'critical', 'A scrape target is down'),
           // atc-ops itself: its own webhook only hears of this once it is back, so a warning that closes when it resolves
-          rule('AtcOpsDown', 'up{job="atc_ops"} == 0', '5s', 'warning', 'The atc-ops service (worker + webhook) is not answering'),
+          rule(
+            'AtcOpsDown',
+            'up{job="atc_ops"} == 0',
+            '5s',
+            'warning',
+            'The atc-ops service (worker + webhook) is not answering',
+          ),
         ],
       },
       restoreTestRuleGroup(['trading', 'mlflow']), // the rig's configured databases
@@ -67,7 +97,13 @@ export function writeAlertmanagerConfig(state: RigState): string {
   const dir = path.join(state.dir, 'alertmanager');
   mkdirSync(dir, { recursive: true });
   const config = {
-    route: { receiver: 'atc-ops', group_by: ['alertname', 'environment', 'service'], group_wait: '1s', group_interval: '2s', repeat_interval: '1h' },
+    route: {
+      receiver: 'atc-ops',
+      group_by: ['alertname', 'environment', 'service'],
+      group_wait: '1s',
+      group_interval: '2s',
+      repeat_interval: '1h',
+    },
     receivers: [
       {
         name: 'atc-ops',
@@ -88,13 +124,33 @@ export function writeAlertmanagerConfig(state: RigState): string {
 
 export function startPrometheus(state: RigState, configFile: string): number {
   const data = path.join(state.dir, 'prometheus', 'data');
-  const args = ['--config.file', configFile, '--storage.tsdb.path', data, '--web.listen-address', `127.0.0.1:${state.ports.prometheus}`, '--web.enable-lifecycle', '--log.level', 'warn'];
+  const args = [
+    '--config.file',
+    configFile,
+    '--storage.tsdb.path',
+    data,
+    '--web.listen-address',
+    `127.0.0.1:${state.ports.prometheus}`,
+    '--web.enable-lifecycle',
+    '--log.level',
+    'warn',
+  ];
   return startDaemon({ name: 'prometheus', command: PROMETHEUS_BIN, args, logDir: path.join(state.dir, 'logs') });
 }
 
 export function startAlertmanager(state: RigState, configFile: string): number {
   const data = path.join(state.dir, 'alertmanager', 'data');
-  const args = ['--config.file', configFile, '--storage.path', data, '--web.listen-address', `127.0.0.1:${state.ports.alertmanager}`, '--cluster.listen-address=', '--log.level', 'warn'];
+  const args = [
+    '--config.file',
+    configFile,
+    '--storage.path',
+    data,
+    '--web.listen-address',
+    `127.0.0.1:${state.ports.alertmanager}`,
+    '--cluster.listen-address=',
+    '--log.level',
+    'warn',
+  ];
   return startDaemon({ name: 'alertmanager', command: ALERTMANAGER_BIN, args, logDir: path.join(state.dir, 'logs') });
 }
 
@@ -113,8 +169,18 @@ export interface ScrapeTarget {
 export async function activeTargets(prometheusUrl: string): Promise<ScrapeTarget[]> {
   const res = await fetch(`${prometheusUrl}/api/v1/targets?state=active`, { signal: AbortSignal.timeout(2000) });
   if (!res.ok) throw new Error(`GET /api/v1/targets answered ${res.status}`);
-  const body = (await res.json()) as { data: { activeTargets: { labels: Record<string, string>; health: string; lastScrape: string; lastError: string }[] } };
-  return body.data.activeTargets.map((t) => ({ job: t.labels.job ?? '', instance: t.labels.instance ?? '', health: t.health, lastScrape: t.lastScrape, lastError: t.lastError }));
+  const body = (await res.json()) as {
+    data: {
+      activeTargets: { labels: Record<string, string>; health: string; lastScrape: string; lastError: string }[];
+    };
+  };
+  return body.data.activeTargets.map((t) => ({
+    job: t.labels.job ?? '',
+    instance: t.labels.instance ?? '',
+    health: t.health,
+    lastScrape: t.lastScrape,
+    lastError: t.lastError,
+  }));
 }
 
 /** The expected jobs not yet scraped successfully (health "up" with a real lastScrape), each with why. */
@@ -141,7 +207,10 @@ export async function waitTargetsScraped(prometheusUrl: string, jobs: string[], 
     } catch (err) {
       missing = [`Prometheus targets API: ${(err as Error).message}`];
     }
-    if (Date.now() >= deadline) throw new Error(`Prometheus has not scraped every target after ${Math.round(timeoutMs / 1000)} s; not up: ${missing.join(', ')}`);
+    if (Date.now() >= deadline)
+      throw new Error(
+        `Prometheus has not scraped every target after ${Math.round(timeoutMs / 1000)} s; not up: ${missing.join(', ')}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }

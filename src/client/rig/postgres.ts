@@ -32,8 +32,17 @@ export async function initPostgres(home: string, secretsDir: string): Promise<st
   if (existsSync(path.join(data, 'PG_VERSION'))) return pwFile;
   mkdirSync(path.join(root, 'sock'), { recursive: true });
   for (const dir of [root, path.join(root, 'sock')]) chownSync(dir, ids.uid, ids.gid);
-  await run(path.join(PG_BIN, 'initdb'), ['-D', data, '-U', 'postgres', '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--no-sync'], { ...ids, cwd: root });
-  const hba = ['local all all trust', `host all ${SIM_DB_USER} 127.0.0.1/32 trust`, 'host all all 127.0.0.1/32 scram-sha-256', ''].join('\n');
+  await run(
+    path.join(PG_BIN, 'initdb'),
+    ['-D', data, '-U', 'postgres', '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--no-sync'],
+    { ...ids, cwd: root },
+  );
+  const hba = [
+    'local all all trust',
+    `host all ${SIM_DB_USER} 127.0.0.1/32 trust`,
+    'host all all 127.0.0.1/32 scram-sha-256',
+    '',
+  ].join('\n');
   writeFileSync(path.join(data, 'pg_hba.conf'), hba);
   chownSync(path.join(data, 'pg_hba.conf'), ids.uid, ids.gid);
   chmodSync(path.join(data, 'pg_hba.conf'), 0o600);
@@ -43,8 +52,26 @@ export async function initPostgres(home: string, secretsDir: string): Promise<st
 export async function startPostgres(home: string, port: number, logDir: string): Promise<number> {
   const root = pgDataRoot(home);
   const ids = await postgresIds();
-  const args = ['-D', path.join(root, 'data'), '-p', String(port), '-k', path.join(root, 'sock'), '-c', 'listen_addresses=127.0.0.1'];
-  args.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200');
+  const args = [
+    '-D',
+    path.join(root, 'data'),
+    '-p',
+    String(port),
+    '-k',
+    path.join(root, 'sock'),
+    '-c',
+    'listen_addresses=127.0.0.1',
+  ];
+  args.push(
+    '-c',
+    'fsync=off',
+    '-c',
+    'synchronous_commit=off',
+    '-c',
+    'full_page_writes=off',
+    '-c',
+    'max_connections=200',
+  );
   return startDaemon({ name: 'postgres', command: path.join(PG_BIN, 'postgres'), args, logDir, cwd: root, ...ids });
 }
 
@@ -71,13 +98,18 @@ export async function seedPostgres(home: string, port: number, pwFile: string): 
   await su.connect();
   try {
     const password = readFileSync(pwFile, 'utf8').trim();
-    const roles = await su.query<{ rolname: string }>('SELECT rolname FROM pg_roles WHERE rolname = ANY($1)', [[RIG_DB_USER, SIM_DB_USER]]);
+    const roles = await su.query<{ rolname: string }>('SELECT rolname FROM pg_roles WHERE rolname = ANY($1)', [
+      [RIG_DB_USER, SIM_DB_USER],
+    ]);
     const have = new Set(roles.rows.map((r) => r.rolname));
     if (!have.has(RIG_DB_USER)) await su.query(`CREATE ROLE ${RIG_DB_USER} LOGIN CREATEDB`);
     // Always (re)set: the cluster lives outside the work tree and may outlive the secrets folder of a fresh clone.
     await su.query(`ALTER ROLE ${RIG_DB_USER} PASSWORD ${quoteLiteral(password)}`);
     if (!have.has(SIM_DB_USER)) await su.query(`CREATE ROLE ${SIM_DB_USER} LOGIN`);
-    for (const [db, schema, seed] of [['trading', TRADING_SCHEMA, TRADING_SEED], ['mlflow', MLFLOW_SCHEMA, '']] as const) {
+    for (const [db, schema, seed] of [
+      ['trading', TRADING_SCHEMA, TRADING_SEED],
+      ['mlflow', MLFLOW_SCHEMA, ''],
+    ] as const) {
       const exists = await su.query('SELECT 1 FROM pg_database WHERE datname = $1', [db]);
       if (exists.rowCount) continue;
       await su.query(`CREATE DATABASE ${db} OWNER ${RIG_DB_USER}`);

@@ -61,7 +61,11 @@ export function startDaemon(spec: DaemonSpec): number {
 }
 
 /** Stops a pid we started: the signal, then SIGKILL after the grace period. True if it was running. */
-export async function stopPid(pid: number | undefined, signal: NodeJS.Signals = 'SIGTERM', graceMs = 15_000): Promise<boolean> {
+export async function stopPid(
+  pid: number | undefined,
+  signal: NodeJS.Signals = 'SIGTERM',
+  graceMs = 15_000,
+): Promise<boolean> {
   if (!isAlive(pid)) return false;
   process.kill(pid!, signal);
   const deadline = Date.now() + graceMs;
@@ -79,7 +83,12 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Polls `probe` until it returns true or the timeout passes; the last error is in the message. */
-export async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs: number, everyMs = 200): Promise<void> {
+export async function waitFor(
+  what: string,
+  probe: () => Promise<boolean>,
+  timeoutMs: number,
+  everyMs = 200,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {
@@ -99,8 +108,16 @@ export async function httpOk(url: string, timeoutMs = 2000): Promise<boolean> {
   return res.ok;
 }
 
-export async function run(command: string, args: string[], opts: { uid?: number; gid?: number; env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<string> {
-  const { stdout } = await execFileAsync(command, args, { ...opts, timeout: opts.timeoutMs ?? 120_000, maxBuffer: 16 * 1024 * 1024 });
+export async function run(
+  command: string,
+  args: string[],
+  opts: { uid?: number; gid?: number; env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {},
+): Promise<string> {
+  const { stdout } = await execFileAsync(command, args, {
+    ...opts,
+    timeout: opts.timeoutMs ?? 120_000,
+    maxBuffer: 16 * 1024 * 1024,
+  });
   return stdout;
 }
 

@@ -18,14 +18,18 @@ export function restoreTestRuleGroup(databases: string[]): unknown {
         expr: `time() - max by (job, service, database) (${metric}) > ${maxAge}`,
         for: '1m',
         labels: { severity: 'warning' },
-        annotations: { summary: `No successful restore test of {{ $labels.database }} for more than ${RESTORE_TEST_MAX_AGE_DAYS} days (run: atc run restore-test)` },
+        annotations: {
+          summary: `No successful restore test of {{ $labels.database }} for more than ${RESTORE_TEST_MAX_AGE_DAYS} days (run: atc run restore-test)`,
+        },
       },
       ...databases.map((database) => ({
         alert: 'RestoreTestNeverSucceeded',
         expr: `absent(${metric}{database=${JSON.stringify(database)}})`,
         for: `${RESTORE_TEST_MAX_AGE_DAYS * 24}h`,
         labels: { severity: 'warning', database },
-        annotations: { summary: `No successful restore test of ${database} on record for ${RESTORE_TEST_MAX_AGE_DAYS} days (run: atc run restore-test)` },
+        annotations: {
+          summary: `No successful restore test of ${database} on record for ${RESTORE_TEST_MAX_AGE_DAYS} days (run: atc run restore-test)`,
+        },
       })),
     ],
   };

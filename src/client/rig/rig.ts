@@ -9,7 +9,15 @@ import Docker from 'dockerode';
 import { buildSimImages } from './images';
 import { ensureSimContainer, waitSimReady } from './sims';
 import { dockerSocketPath, startDockerd, waitDockerReady } from './dockerd';
-import { rigScrapeJobs, startAlertmanager, startPrometheus, waitHttpReady, waitTargetsScraped, writeAlertmanagerConfig, writePrometheusConfig } from './monitoring';
+import {
+  rigScrapeJobs,
+  startAlertmanager,
+  startPrometheus,
+  waitHttpReady,
+  waitTargetsScraped,
+  writeAlertmanagerConfig,
+  writePrometheusConfig,
+} from './monitoring';
 import { initPostgres, SIM_DB_USER, startPostgres, seedPostgres, waitPostgresReady } from './postgres';
 import { freePort, isAlive, startDaemon } from './processes';
 import { writeRigConfig } from './rigConfig';
@@ -30,7 +38,14 @@ async function newState(home: string): Promise<RigState> {
     dir,
     configPath: path.join(dir, 'config.yaml'),
     tokenFile: path.join(dir, 'secrets', 'webhook-token'),
-    ports: { temporal: await p(), temporalUi: await p(), postgres: await p(), prometheus: await p(), alertmanager: await p(), service: await p() },
+    ports: {
+      temporal: await p(),
+      temporalUi: await p(),
+      postgres: await p(),
+      prometheus: await p(),
+      alertmanager: await p(),
+      service: await p(),
+    },
     pids: {},
     dockerSocket: dockerSocketPath(home),
     sims: [
@@ -54,13 +69,20 @@ export async function rigUp(opts: RigUpOptions = {}): Promise<RigState> {
   const state = readRigState(home) ?? (await newState(home));
   const logDir = path.join(state.dir, 'logs');
   mkdirSync(path.join(state.dir, 'secrets'), { recursive: true, mode: 0o700 });
-  if (!existsSync(state.tokenFile)) writeFileSync(state.tokenFile, randomBytes(24).toString('base64url'), { mode: 0o600 });
+  if (!existsSync(state.tokenFile))
+    writeFileSync(state.tokenFile, randomBytes(24).toString('base64url'), { mode: 0o600 });
   const save = () => writeRigState(state);
 
   // Start the three slow daemons together, then wait for each.
   if (!isAlive(state.pids.temporal)) {
     const cli = await findTemporalCli(REPO_ROOT);
-    state.pids.temporal = startTemporalDevServer({ cli, dir: path.join(state.dir, 'temporal'), logDir, port: state.ports.temporal, uiPort: state.ports.temporalUi });
+    state.pids.temporal = startTemporalDevServer({
+      cli,
+      dir: path.join(state.dir, 'temporal'),
+      logDir,
+      port: state.ports.temporal,
+      uiPort: state.ports.temporalUi,
+    });
     log(`temporal: started (pid ${state.pids.temporal})`);
   }
   const pwFile = await initPostgres(home, path.join(state.dir, 'secrets'));
@@ -76,15 +98,22 @@ export async function rigUp(opts: RigUpOptions = {}): Promise<RigState> {
   writeRigConfig(state, pwFile);
   state.images.simTags = [...new Set([...state.images.simTags, ...SIM_TAGS])]; // a rig made before new tags were added
   const docker = new Docker({ socketPath: state.dockerSocket });
-  await buildSimImages({ docker, repoRoot: REPO_ROOT, workDir: path.join(state.dir, 'images'), tags: state.images.simTags });
+  await buildSimImages({
+    docker,
+    repoRoot: REPO_ROOT,
+    workDir: path.join(state.dir, 'images'),
+    tags: state.images.simTags,
+  });
   const pg = { host: '127.0.0.1', port: state.ports.postgres, user: SIM_DB_USER, database: 'trading' };
   for (const sim of state.sims) await ensureSimContainer(docker, sim, { image: state.images.sim, pg });
   await Promise.all(state.sims.map((s) => waitSimReady(s, 30_000)));
   log(`simulators: ${state.sims.map((s) => `${s.service}@${s.port}`).join(', ')}`);
 
   const envLabel: Record<string, string> = { live_connector: 'paper', bot_paper: 'paper', bot_live: 'live' };
-  if (!isAlive(state.pids.prometheus)) state.pids.prometheus = startPrometheus(state, writePrometheusConfig(state, envLabel));
-  if (!isAlive(state.pids.alertmanager)) state.pids.alertmanager = startAlertmanager(state, writeAlertmanagerConfig(state));
+  if (!isAlive(state.pids.prometheus))
+    state.pids.prometheus = startPrometheus(state, writePrometheusConfig(state, envLabel));
+  if (!isAlive(state.pids.alertmanager))
+    state.pids.alertmanager = startAlertmanager(state, writeAlertmanagerConfig(state));
   save();
   await waitHttpReady('Prometheus', `http://127.0.0.1:${state.ports.prometheus}/-/ready`);
   await waitHttpReady('Alertmanager', `http://127.0.0.1:${state.ports.alertmanager}/-/ready`);
@@ -92,7 +121,13 @@ export async function rigUp(opts: RigUpOptions = {}): Promise<RigState> {
   log(`temporal: ready on 127.0.0.1:${state.ports.temporal}, UI http://127.0.0.1:${state.ports.temporalUi}`);
 
   if (opts.service !== false && !isAlive(state.pids.service)) {
-    state.pids.service = startDaemon({ name: 'service', command: process.execPath, args: [path.join(REPO_ROOT, 'bin', 'atc'), 'serve', '--config', state.configPath], logDir, cwd: REPO_ROOT });
+    state.pids.service = startDaemon({
+      name: 'service',
+      command: process.execPath,
+      args: [path.join(REPO_ROOT, 'bin', 'atc'), 'serve', '--config', state.configPath],
+      logDir,
+      cwd: REPO_ROOT,
+    });
     save();
     await waitHttpReady('atc-ops service', `http://127.0.0.1:${state.ports.service}/healthz`, 60_000);
     log(`service: ready on http://127.0.0.1:${state.ports.service}`);

@@ -15,10 +15,21 @@ export function rigServiceEnvironments(): Record<string, string[]> {
 }
 
 export function buildRigConfig(state: RigState, pwFile: string): Record<string, unknown> {
-  const db = (database: string) => ({ host: '127.0.0.1', port: state.ports.postgres, user: RIG_DB_USER, database, password: { file: pwFile } });
+  const db = (database: string) => ({
+    host: '127.0.0.1',
+    port: state.ports.postgres,
+    user: RIG_DB_USER,
+    database,
+    password: { file: pwFile },
+  });
   const envs = rigServiceEnvironments();
   return {
-    temporal: { address: `127.0.0.1:${state.ports.temporal}`, namespace: 'default', taskQueue: RIG_TASK_QUEUE, uiUrl: `http://127.0.0.1:${state.ports.temporalUi}` },
+    temporal: {
+      address: `127.0.0.1:${state.ports.temporal}`,
+      namespace: 'default',
+      taskQueue: RIG_TASK_QUEUE,
+      uiUrl: `http://127.0.0.1:${state.ports.temporalUi}`,
+    },
     server: { host: '127.0.0.1', port: state.ports.service, webhookToken: { file: state.tokenFile } },
     docker: { socketPath: state.dockerSocket },
     prometheus: { url: `http://127.0.0.1:${state.ports.prometheus}` },
@@ -27,7 +38,13 @@ export function buildRigConfig(state: RigState, pwFile: string): Record<string, 
     environments: {
       dev: { haltBotsOnFeedFailure: false, limits: { ...RIG_LIMITS } },
       paper: { haltConfirmTimeout: '5s', limits: { ...RIG_LIMITS } },
-      live: { protected: true, requireApproval: true, approvers: RIG_APPROVERS, haltConfirmTimeout: '5s', limits: { ...RIG_LIMITS } },
+      live: {
+        protected: true,
+        requireApproval: true,
+        approvers: RIG_APPROVERS,
+        haltConfirmTimeout: '5s',
+        limits: { ...RIG_LIMITS },
+      },
     },
     services: state.sims.map((s) => ({
       name: s.service,
@@ -41,8 +58,20 @@ export function buildRigConfig(state: RigState, pwFile: string): Record<string, 
     })),
     notify: { channels: [{ type: 'log' }, { type: 'file', path: path.join(state.dir, 'notifications.jsonl') }] },
     dataDir: path.join(state.dir, 'data'),
-    deploy: { analysisWindow: '3s', gateInterval: '1s', healthTimeout: '15s', openOrdersTimeout: '10s', stopTimeout: '5s' }, // short: tests
-    schedules: { dailyCheck: ['dev', 'paper', 'live'].map((environment) => ({ environment, cron: '0 7 * * *', timezone: 'Europe/Prague' })) },
+    deploy: {
+      analysisWindow: '3s',
+      gateInterval: '1s',
+      healthTimeout: '15s',
+      openOrdersTimeout: '10s',
+      stopTimeout: '5s',
+    }, // short: tests
+    schedules: {
+      dailyCheck: ['dev', 'paper', 'live'].map((environment) => ({
+        environment,
+        cron: '0 7 * * *',
+        timezone: 'Europe/Prague',
+      })),
+    },
   };
 }
 

@@ -41,7 +41,14 @@ export async function rigDown(log: (line: string) => void = () => undefined): Pr
   }
   if (isAlive(state.pids.dockerd)) {
     const docker = new Docker({ socketPath: state.dockerSocket });
-    await Promise.all(state.sims.map((s) => docker.getContainer(s.service).stop({ t: 2 }).catch(() => undefined)));
+    await Promise.all(
+      state.sims.map((s) =>
+        docker
+          .getContainer(s.service)
+          .stop({ t: 2 })
+          .catch(() => undefined),
+      ),
+    );
   }
   for (const [part, signal, grace] of STOP_ORDER) {
     if (await stopPid(state.pids[part], signal, grace)) log(`${part}: stopped (pid ${state.pids[part]})`);
@@ -65,15 +72,37 @@ export async function rigStatus(): Promise<{ up: boolean; parts: PartStatus[]; s
   const probe = async (url: string) => httpOk(url, 1500).catch(() => false);
   const docker = new Docker({ socketPath: state.dockerSocket });
   const checks: Record<Part, [string | undefined, () => Promise<boolean>]> = {
-    temporal: [`127.0.0.1:${state.ports.temporal} (UI http://127.0.0.1:${state.ports.temporalUi})`, () => probe(`http://127.0.0.1:${state.ports.temporalUi}/`)],
+    temporal: [
+      `127.0.0.1:${state.ports.temporal} (UI http://127.0.0.1:${state.ports.temporalUi})`,
+      () => probe(`http://127.0.0.1:${state.ports.temporalUi}/`),
+    ],
     postgres: [`127.0.0.1:${state.ports.postgres}`, async () => isAlive(state.pids.postgres)],
-    dockerd: [`unix://${state.dockerSocket}`, () => docker.ping().then(() => true, () => false)],
-    prometheus: [`http://127.0.0.1:${state.ports.prometheus}`, () => probe(`http://127.0.0.1:${state.ports.prometheus}/-/ready`)],
-    alertmanager: [`http://127.0.0.1:${state.ports.alertmanager}`, () => probe(`http://127.0.0.1:${state.ports.alertmanager}/-/ready`)],
-    service: [`http://127.0.0.1:${state.ports.service}`, () => probe(`http://127.0.0.1:${state.ports.service}/healthz`)],
+    dockerd: [
+      `unix://${state.dockerSocket}`,
+      () =>
+        docker.ping().then(
+          () => true,
+          () => false,
+        ),
+    ],
+    prometheus: [
+      `http://127.0.0.1:${state.ports.prometheus}`,
+      () => probe(`http://127.0.0.1:${state.ports.prometheus}/-/ready`),
+    ],
+    alertmanager: [
+      `http://127.0.0.1:${state.ports.alertmanager}`,
+      () => probe(`http://127.0.0.1:${state.ports.alertmanager}/-/ready`),
+    ],
+    service: [
+      `http://127.0.0.1:${state.ports.service}`,
+      () => probe(`http://127.0.0.1:${state.ports.service}/healthz`),
+    ],
   };
   const parts: PartStatus[] = [];
-  for (const [part, [endpoint, ready]] of Object.entries(checks) as [Part, [string | undefined, () => Promise<boolean>]][]) {
+  for (const [part, [endpoint, ready]] of Object.entries(checks) as [
+    Part,
+    [string | undefined, () => Promise<boolean>],
+  ][]) {
     const running = isAlive(state.pids[part]);
     parts.push({ part, pid: state.pids[part], running, ready: running && (await ready()), endpoint });
   }

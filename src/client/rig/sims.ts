@@ -34,7 +34,13 @@ export function simContainerOptions(target: SimTarget, opts: SimContainerOptions
     Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
     Labels: { 'atc.rig': '1', 'atc.service': target.service, 'atc.role': target.kind },
     HostConfig: { NetworkMode: 'host', RestartPolicy: { Name: 'no' } },
-    Healthcheck: { Test: ['CMD', '/usr/bin/node', '/app/sim/healthcheck.js'], Interval: 2e9, Timeout: 5e9, Retries: 3, StartPeriod: 1e9 },
+    Healthcheck: {
+      Test: ['CMD', '/usr/bin/node', '/app/sim/healthcheck.js'],
+      Interval: 2e9,
+      Timeout: 5e9,
+      Retries: 3,
+      StartPeriod: 1e9,
+    },
   };
 }
 
@@ -42,7 +48,10 @@ function statusCode(err: unknown): number | undefined {
   return (err as { statusCode?: number }).statusCode;
 }
 
-async function inspectOrUndefined(docker: Dockerode, name: string): Promise<Dockerode.ContainerInspectInfo | undefined> {
+async function inspectOrUndefined(
+  docker: Dockerode,
+  name: string,
+): Promise<Dockerode.ContainerInspectInfo | undefined> {
   try {
     return await docker.getContainer(name).inspect();
   } catch (err) {
@@ -54,9 +63,17 @@ async function inspectOrUndefined(docker: Dockerode, name: string): Promise<Dock
 export type EnsureAction = 'created' | 'started' | 'unchanged' | 'recreated';
 
 /** True when the container was made from `desired`: same image (name and id: a rebuilt tag counts as new) and env. */
-function matchesSpec(info: Dockerode.ContainerInspectInfo, desired: Dockerode.ContainerCreateOptions, imageId: string): boolean {
+function matchesSpec(
+  info: Dockerode.ContainerInspectInfo,
+  desired: Dockerode.ContainerCreateOptions,
+  imageId: string,
+): boolean {
   const env = new Set(info.Config.Env ?? []);
-  return info.Config.Image === desired.Image && info.Image === imageId && (desired.Env ?? []).every((entry) => env.has(entry));
+  return (
+    info.Config.Image === desired.Image &&
+    info.Image === imageId &&
+    (desired.Env ?? []).every((entry) => env.has(entry))
+  );
 }
 
 /**
@@ -99,7 +116,12 @@ function simUrl(target: SimTarget, urlPath: string): string {
   return `http://127.0.0.1:${target.port}${urlPath}`;
 }
 
-async function simRequest(target: SimTarget, method: 'GET' | 'POST', urlPath: string, body?: unknown): Promise<unknown> {
+async function simRequest(
+  target: SimTarget,
+  method: 'GET' | 'POST',
+  urlPath: string,
+  body?: unknown,
+): Promise<unknown> {
   let res: Response;
   try {
     res = await fetch(simUrl(target, urlPath), {
@@ -129,7 +151,8 @@ export async function waitSimReady(target: SimTarget, timeoutMs: number): Promis
     } catch (err) {
       last = errorMessage(err);
     }
-    if (Date.now() >= deadline) throw new UnreachableError(`${target.service} not ready on port ${target.port} after ${timeoutMs} ms (${last})`);
+    if (Date.now() >= deadline)
+      throw new UnreachableError(`${target.service} not ready on port ${target.port} after ${timeoutMs} ms (${last})`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
@@ -141,7 +164,8 @@ export function faultKindsFor(target: SimTarget): readonly string[] {
 /** Injects a fault; returns the simulator's state afterwards (a `crash` fault ends the process right after). */
 export async function injectFault(target: SimTarget, kind: string): Promise<Record<string, unknown>> {
   const allowed = faultKindsFor(target);
-  if (!allowed.includes(kind)) throw new BadInputError(`unknown ${target.kind} fault "${kind}"; allowed: ${allowed.join(', ')}`);
+  if (!allowed.includes(kind))
+    throw new BadInputError(`unknown ${target.kind} fault "${kind}"; allowed: ${allowed.join(', ')}`);
   return (await simRequest(target, 'POST', '/sim/fault', { kind })) as Record<string, unknown>;
 }
 

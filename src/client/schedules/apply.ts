@@ -3,7 +3,15 @@
  * atc-ops created that the config no longer has (memo managedBy=atc-ops). Overlap policy SKIP: a run that is
  * still going when the next one is due makes the next one skip, never pile up.
  */
-import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleDescription, type ScheduleOptionsStartWorkflowAction, type ScheduleUpdateOptions } from '@temporalio/client';
+import {
+  ScheduleAlreadyRunning,
+  ScheduleNotFoundError,
+  ScheduleOverlapPolicy,
+  type Client,
+  type ScheduleDescription,
+  type ScheduleOptionsStartWorkflowAction,
+  type ScheduleUpdateOptions,
+} from '@temporalio/client';
 import type { Workflow } from '@temporalio/common';
 import type { AtcConfig } from '../../config';
 import { environmentKey, runbookKey } from '../../runbooks/shared/messages';
@@ -32,11 +40,24 @@ export function parseNote(note: string | undefined): DesiredSchedule | undefined
   }
 }
 
-function definition(d: DesiredSchedule, taskQueue: string): ScheduleUpdateOptions<ScheduleOptionsStartWorkflowAction<Workflow>> & { state: { note: string } } {
-  const typedSearchAttributes = [{ key: runbookKey, value: d.runbook }, ...(d.environment ? [{ key: environmentKey, value: d.environment }] : [])];
+function definition(
+  d: DesiredSchedule,
+  taskQueue: string,
+): ScheduleUpdateOptions<ScheduleOptionsStartWorkflowAction<Workflow>> & { state: { note: string } } {
+  const typedSearchAttributes = [
+    { key: runbookKey, value: d.runbook },
+    ...(d.environment ? [{ key: environmentKey, value: d.environment }] : []),
+  ];
   return {
     spec: { cronExpressions: [d.cron], timezone: d.timezone },
-    action: { type: 'startWorkflow', workflowType: d.workflowType, workflowId: d.workflowId, taskQueue, args: d.args, typedSearchAttributes },
+    action: {
+      type: 'startWorkflow',
+      workflowType: d.workflowType,
+      workflowId: d.workflowId,
+      taskQueue,
+      args: d.args,
+      typedSearchAttributes,
+    },
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1h' },
     state: { note: noteOf(d, taskQueue) },
   };
@@ -63,7 +84,9 @@ async function applyOne(client: Client, d: DesiredSchedule, defaultTaskQueue: st
     }
   }
   if (existing?.state.note === def.state.note) return { scheduleId: d.scheduleId, change: 'unchanged', schedule: d };
-  await client.schedule.getHandle(d.scheduleId).update((prev) => ({ ...def, state: { ...def.state, paused: prev.state.paused } }));
+  await client.schedule
+    .getHandle(d.scheduleId)
+    .update((prev) => ({ ...def, state: { ...def.state, paused: prev.state.paused } }));
   return { scheduleId: d.scheduleId, change: 'updated', schedule: d };
 }
 
@@ -79,15 +102,22 @@ export async function applySchedules(client: Client, config: AtcConfig): Promise
 }
 
 /** Makes the managed schedules exactly `desired`: create or update each, delete the other managed ones. */
-export async function applyDesiredSchedules(client: Client, desired: DesiredSchedule[], taskQueue: string): Promise<AppliedSchedule[]> {
+export async function applyDesiredSchedules(
+  client: Client,
+  desired: DesiredSchedule[],
+  taskQueue: string,
+): Promise<AppliedSchedule[]> {
   const results: AppliedSchedule[] = [];
   for (const d of desired) results.push(await applyOne(client, d, taskQueue));
   const wanted = new Set(desired.map((d) => d.scheduleId));
   for (const id of await managedScheduleIds(client)) {
     if (wanted.has(id)) continue;
-    await client.schedule.getHandle(id).delete().catch((err: unknown) => {
-      if (!(err instanceof ScheduleNotFoundError)) throw err;
-    });
+    await client.schedule
+      .getHandle(id)
+      .delete()
+      .catch((err: unknown) => {
+        if (!(err instanceof ScheduleNotFoundError)) throw err;
+      });
     results.push({ scheduleId: id, change: 'deleted' });
   }
   return results;
@@ -97,7 +127,10 @@ export async function applyDesiredSchedules(client: Client, desired: DesiredSche
 export async function currentManagedSchedules(client: Client): Promise<DesiredSchedule[]> {
   const out: DesiredSchedule[] = [];
   for (const id of await managedScheduleIds(client)) {
-    const d = await client.schedule.getHandle(id).describe().catch(() => undefined);
+    const d = await client.schedule
+      .getHandle(id)
+      .describe()
+      .catch(() => undefined);
     const def = parseNote(d?.state.note);
     if (def) out.push(def);
   }

@@ -26,21 +26,37 @@ export async function listSchedules(client: Client, config: AtcConfig): Promise<
   return Promise.all(
     ids.map(async (scheduleId): Promise<ScheduleRow> => {
       const want = desired.find((d) => d.scheduleId === scheduleId);
-      const d = await client.schedule.getHandle(scheduleId).describe().catch((err: unknown) => {
-        if (err instanceof ScheduleNotFoundError) return undefined;
-        throw err;
-      });
+      const d = await client.schedule
+        .getHandle(scheduleId)
+        .describe()
+        .catch((err: unknown) => {
+          if (err instanceof ScheduleNotFoundError) return undefined;
+          throw err;
+        });
       const seen = parseNote(d?.state.note);
       const shown = seen ?? want;
       return {
         scheduleId,
-        ...{ kind: shown?.kind, runbook: shown?.runbook, environment: shown?.environment, cron: shown?.cron, timezone: shown?.timezone },
+        ...{
+          kind: shown?.kind,
+          runbook: shown?.runbook,
+          environment: shown?.environment,
+          cron: shown?.cron,
+          timezone: shown?.timezone,
+        },
         exists: d !== undefined,
         inConfig: want !== undefined,
-        upToDate: d !== undefined && want !== undefined && seen !== undefined && JSON.stringify({ ...want, taskQueue: seen.taskQueue }) === JSON.stringify(seen) && seen.taskQueue === config.temporal.taskQueue,
+        upToDate:
+          d !== undefined &&
+          want !== undefined &&
+          seen !== undefined &&
+          JSON.stringify({ ...want, taskQueue: seen.taskQueue }) === JSON.stringify(seen) &&
+          seen.taskQueue === config.temporal.taskQueue,
         paused: d?.state.paused,
         nextRuns: (d?.info.nextActionTimes ?? []).slice(0, 3).map((t) => t.toISOString()),
-        recentRuns: (d?.info.recentActions ?? []).slice(-3).map((a) => ({ scheduledAt: a.scheduledAt.toISOString(), workflowId: a.action.workflow.workflowId })),
+        recentRuns: (d?.info.recentActions ?? [])
+          .slice(-3)
+          .map((a) => ({ scheduledAt: a.scheduledAt.toISOString(), workflowId: a.action.workflow.workflowId })),
         skippedOverlap: d?.info.numActionsSkippedOverlap,
       };
     }),

@@ -53,7 +53,8 @@ export function runBot(): void {
     'GET /control/state': () => jsonReply(200, controlState()),
     'POST /control/halt': (body) => {
       const reason = body.reason;
-      if (typeof reason !== 'string' || !reason.trim()) return jsonReply(400, { error: 'reason (non-empty string) is required' });
+      if (typeof reason !== 'string' || !reason.trim())
+        return jsonReply(400, { error: 'reason (non-empty string) is required' });
       s.haltCalls += 1;
       s.lastHaltReason = reason;
       if (!faults.has('ignore-halt')) s.newOrdersEnabled = false;
@@ -68,12 +69,27 @@ export function runBot(): void {
 
   function metrics(): MetricFamily[] {
     const labels = { bot: env.name, mode, strategy: 'RefStrat_01' };
-    const m = (name: string, type: 'gauge' | 'counter', help: string, value: number): MetricFamily => ({ name, help, type, samples: [{ labels, value }] });
+    const m = (name: string, type: 'gauge' | 'counter', help: string, value: number): MetricFamily => ({
+      name,
+      help,
+      type,
+      samples: [{ labels, value }],
+    });
     return [
       m('atc_bot_equity', 'gauge', 'Account equity (USDT).', Number(s.equity.toFixed(2))),
-      m('atc_bot_drawdown_pct', 'gauge', 'Drawdown from the equity peak, in percent.', Number(drawdownPct().toFixed(4))),
+      m(
+        'atc_bot_drawdown_pct',
+        'gauge',
+        'Drawdown from the equity peak, in percent.',
+        Number(drawdownPct().toFixed(4)),
+      ),
       m('atc_bot_pnl', 'gauge', 'Profit and loss since start (USDT).', Number((s.equity - START_EQUITY).toFixed(2))),
-      m('atc_bot_tracking_error', 'gauge', 'Tracking error versus the RefStrat_01 backtest.', Number(s.trackingError.toFixed(5))),
+      m(
+        'atc_bot_tracking_error',
+        'gauge',
+        'Tracking error versus the RefStrat_01 backtest.',
+        Number(s.trackingError.toFixed(5)),
+      ),
       m('atc_bot_new_orders_enabled', 'gauge', '1 when the bot may place new orders.', s.newOrdersEnabled ? 1 : 0),
       m('atc_bot_open_orders', 'gauge', 'Open orders.', s.openOrders),
       m('atc_bot_halt_requests_total', 'counter', 'Halt requests received on /control/halt.', s.haltCalls),
@@ -83,8 +99,16 @@ export function runBot(): void {
 
   function state(): Record<string, unknown> {
     return {
-      kind: 'bot', name: env.name, version: env.version, behavior: env.behavior, mode, strategy: 'RefStrat_01',
-      faults: [...faults], ...s, pnl: s.equity - START_EQUITY, drawdownPct: drawdownPct(),
+      kind: 'bot',
+      name: env.name,
+      version: env.version,
+      behavior: env.behavior,
+      mode,
+      strategy: 'RefStrat_01',
+      faults: [...faults],
+      ...s,
+      pnl: s.equity - START_EQUITY,
+      drawdownPct: drawdownPct(),
     };
   }
 

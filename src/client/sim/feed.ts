@@ -53,11 +53,18 @@ export function runFeed(): void {
     const high = Math.max(open, close) * (1 + Math.abs(0.0003 * gaussian()));
     const low = Math.min(open, close) * (1 - Math.abs(0.0003 * gaussian()));
     const trueRange = Math.max(high - low, Math.abs(high - prevClose), Math.abs(low - prevClose));
-    const ema = (prev: number | undefined, period: number) => (prev === undefined ? close : prev + (2 / (period + 1)) * (close - prev));
+    const ema = (prev: number | undefined, period: number) =>
+      prev === undefined ? close : prev + (2 / (period + 1)) * (close - prev);
     if (Math.abs(close / prevClose - 1) > 0.05) n.outliers += 1; // a DQ rule: > 5% jump in one bar
     return {
-      ts: new Date(slotMs), open, high, low, close, volume: 5 + Math.random() * 20,
-      emaFast: ema(lastBar?.emaFast, 12), emaSlow: ema(lastBar?.emaSlow, 26),
+      ts: new Date(slotMs),
+      open,
+      high,
+      low,
+      close,
+      volume: 5 + Math.random() * 20,
+      emaFast: ema(lastBar?.emaFast, 12),
+      emaSlow: ema(lastBar?.emaSlow, 26),
       atr: lastBar === undefined ? trueRange : (lastBar.atr * 13 + trueRange) / 14,
     };
   }
@@ -74,13 +81,30 @@ export function runFeed(): void {
     writing = true;
     try {
       if (!db && pending.length) {
-        const client = new Client({ connectionTimeoutMillis: 2000, query_timeout: 5000, application_name: `atc-sim-${env.name}` });
-        client.on('error', () => { if (db === client) dropDb(); }); // idle connection lost: reconnect on the next write
+        const client = new Client({
+          connectionTimeoutMillis: 2000,
+          query_timeout: 5000,
+          application_name: `atc-sim-${env.name}`,
+        });
+        client.on('error', () => {
+          if (db === client) dropDb();
+        }); // idle connection lost: reconnect on the next write
         db = client;
         await client.connect();
       }
       for (let bar = pending[0]; bar && db; bar = pending[0]) {
-        await db.query(INSERT_BAR_AND_FEATURES, [bar.ts, symbol, bar.open, bar.high, bar.low, bar.close, bar.volume, bar.emaFast, bar.emaSlow, bar.atr]);
+        await db.query(INSERT_BAR_AND_FEATURES, [
+          bar.ts,
+          symbol,
+          bar.open,
+          bar.high,
+          bar.low,
+          bar.close,
+          bar.volume,
+          bar.emaFast,
+          bar.emaSlow,
+          bar.atr,
+        ]);
         pending.shift();
         n.dbWrites += 1;
       }
@@ -94,7 +118,11 @@ export function runFeed(): void {
 
   function tick(): void {
     const active = (kind: string) => faults.has(kind);
-    latencyMs = active('latency') ? 2500 + Math.random() * 1000 : env.behavior === 'breach' ? 2900 + Math.random() * 200 : 20 + Math.random() * 60;
+    latencyMs = active('latency')
+      ? 2500 + Math.random() * 1000
+      : env.behavior === 'breach'
+        ? 2900 + Math.random() * 200
+        : 20 + Math.random() * 60;
     if (active('stall')) return;
     let slotMs = Math.floor(Date.now() / intervalMs) * intervalMs;
     if (slotMs <= lastSlotMs) slotMs = lastSlotMs + intervalMs;
@@ -108,15 +136,26 @@ export function runFeed(): void {
     lastBar = bar;
     lastBarWallMs = Date.now();
     n.bars += 1;
-    if (active('dq-gaps')) n.gaps += 1; // received, but a hole in the stored series
+    if (active('dq-gaps'))
+      n.gaps += 1; // received, but a hole in the stored series
     else pending.push(bar);
     if (pending.length > MAX_PENDING_BARS) pending.shift();
     void flush();
   }
 
   function metrics(): MetricFamily[] {
-    const g = (name: string, help: string, value: number): MetricFamily => ({ name, help, type: 'gauge', samples: [{ value }] });
-    const c = (name: string, help: string, value: number): MetricFamily => ({ name, help, type: 'counter', samples: [{ value }] });
+    const g = (name: string, help: string, value: number): MetricFamily => ({
+      name,
+      help,
+      type: 'gauge',
+      samples: [{ value }],
+    });
+    const c = (name: string, help: string, value: number): MetricFamily => ({
+      name,
+      help,
+      type: 'counter',
+      samples: [{ value }],
+    });
     return [
       c('atc_feed_bars_total', 'Bars received from the venue.', n.bars),
       g('atc_feed_latency_ms', 'Venue-to-feed latency of the last tick in milliseconds.', Math.round(latencyMs)),
@@ -125,20 +164,44 @@ export function runFeed(): void {
       c('atc_feed_dq_gaps_total', 'Data-quality gaps (missing bars in the stored series).', n.gaps),
       c('atc_feed_dq_outliers_total', 'Data-quality outliers (bar-to-bar jump above 5%).', n.outliers),
       g('atc_feed_dq_stale_seconds', 'Seconds since the last bar.', (Date.now() - lastBarWallMs) / 1000),
-      g('atc_feed_last_bar_timestamp_seconds', 'Timestamp of the last bar (unix seconds).', lastBar ? lastBar.ts.getTime() / 1000 : 0),
+      g(
+        'atc_feed_last_bar_timestamp_seconds',
+        'Timestamp of the last bar (unix seconds).',
+        lastBar ? lastBar.ts.getTime() / 1000 : 0,
+      ),
       c('atc_feed_db_errors_total', 'PostgreSQL errors while persisting bars.', n.dbErrors),
     ];
   }
 
   function state(): Record<string, unknown> {
     return {
-      kind: 'feed', name: env.name, version: env.version, behavior: env.behavior, symbol, intervalMs,
-      faults: [...faults], counters: { ...n }, connected: connected === 1, latencyMs: Math.round(latencyMs),
-      lastBarTs: lastBar?.ts.toISOString() ?? null, lastClose: lastBar?.close ?? null,
-      staleSeconds: (Date.now() - lastBarWallMs) / 1000, dbConnected: db !== undefined, pendingWrites: pending.length,
+      kind: 'feed',
+      name: env.name,
+      version: env.version,
+      behavior: env.behavior,
+      symbol,
+      intervalMs,
+      faults: [...faults],
+      counters: { ...n },
+      connected: connected === 1,
+      latencyMs: Math.round(latencyMs),
+      lastBarTs: lastBar?.ts.toISOString() ?? null,
+      lastClose: lastBar?.close ?? null,
+      staleSeconds: (Date.now() - lastBarWallMs) / 1000,
+      dbConnected: db !== undefined,
+      pendingWrites: pending.length,
     };
   }
 
-  serveSim({ env, faultKinds: FEED_FAULTS, faults, metrics, state, onClear: () => { connected = 1; } });
+  serveSim({
+    env,
+    faultKinds: FEED_FAULTS,
+    faults,
+    metrics,
+    state,
+    onClear: () => {
+      connected = 1;
+    },
+  });
   setInterval(tick, intervalMs);
 }

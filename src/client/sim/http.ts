@@ -17,7 +17,8 @@ export interface SimEnv {
 
 export function readSimEnv(kind: string): SimEnv {
   const port = Number(process.env.SIM_PORT);
-  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`SIM_PORT must be a port number, got ${process.env.SIM_PORT}`);
+  if (!Number.isInteger(port) || port <= 0 || port > 65535)
+    throw new Error(`SIM_PORT must be a port number, got ${process.env.SIM_PORT}`);
   const behavior = process.env.SIM_BEHAVIOR || 'normal';
   if (behavior !== 'normal' && behavior !== 'breach' && behavior !== 'unhealthy') {
     throw new Error(`SIM_BEHAVIOR must be normal|breach|unhealthy, got ${behavior}`);
@@ -61,7 +62,12 @@ export function renderMetrics(families: MetricFamily[]): string {
 }
 
 export function infoMetric(version: string): MetricFamily {
-  return { name: 'atc_sim_info', help: 'Simulator image version.', type: 'gauge', samples: [{ labels: { version }, value: 1 }] };
+  return {
+    name: 'atc_sim_info',
+    help: 'Simulator image version.',
+    type: 'gauge',
+    samples: [{ labels: { version }, value: 1 }],
+  };
 }
 
 export interface SimReply {
@@ -100,7 +106,8 @@ function readJsonBody(req: http.IncomingMessage): Promise<Record<string, unknown
       if (!raw) return resolve({});
       try {
         const parsed: unknown = JSON.parse(raw);
-        if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new BadJsonError('body must be a JSON object');
+        if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+          throw new BadJsonError('body must be a JSON object');
         resolve(parsed as Record<string, unknown>);
       } catch (err) {
         reject(err instanceof BadJsonError ? err : new BadJsonError('body is not valid JSON'));
@@ -113,7 +120,9 @@ function route(h: SimHandlers, key: string, body: Record<string, unknown>): SimR
   const stateReply = (): SimReply => jsonReply(200, h.state());
   switch (key) {
     case 'GET /healthz':
-      return h.env.behavior === 'unhealthy' ? jsonReply(503, { ok: false, reason: 'SIM_BEHAVIOR=unhealthy' }) : jsonReply(200, { ok: true });
+      return h.env.behavior === 'unhealthy'
+        ? jsonReply(503, { ok: false, reason: 'SIM_BEHAVIOR=unhealthy' })
+        : jsonReply(200, { ok: true });
     case 'GET /metrics':
       return { status: 200, text: renderMetrics([infoMetric(h.env.version), ...h.metrics()]) };
     case 'GET /sim/state':
@@ -125,7 +134,9 @@ function route(h: SimHandlers, key: string, body: Record<string, unknown>): SimR
     case 'POST /sim/fault': {
       const kind = body.kind;
       if (typeof kind !== 'string' || !h.faultKinds.includes(kind)) {
-        return jsonReply(400, { error: `unknown fault kind ${JSON.stringify(kind)}; allowed: ${h.faultKinds.join(', ')}` });
+        return jsonReply(400, {
+          error: `unknown fault kind ${JSON.stringify(kind)}; allowed: ${h.faultKinds.join(', ')}`,
+        });
       }
       h.faults.add(kind);
       h.onFault?.(kind);
@@ -154,7 +165,9 @@ export function serveSim(h: SimHandlers): http.Server {
     const key = `${req.method ?? 'GET'} ${(req.url ?? '/').split('?')[0]}`;
     readJsonBody(req)
       .then((body) => send(res, route(h, key, body)))
-      .catch((err: unknown) => send(res, jsonReply(err instanceof BadJsonError ? 400 : 500, { error: String((err as Error).message) })));
+      .catch((err: unknown) =>
+        send(res, jsonReply(err instanceof BadJsonError ? 400 : 500, { error: String((err as Error).message) })),
+      );
   });
   server.listen(h.env.port, '127.0.0.1');
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => process.exit(0));

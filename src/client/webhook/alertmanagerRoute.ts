@@ -15,12 +15,18 @@ import { alertmanagerPayload, splitByEnvironment } from './payload';
 
 export const ALERTMANAGER_WEBHOOK_PATH = '/webhooks/alertmanager';
 
-export function alertmanagerRoute(config: AtcConfig, starter: IncidentStarter, log: (line: string) => void = () => undefined): Route {
+export function alertmanagerRoute(
+  config: AtcConfig,
+  starter: IncidentStarter,
+  log: (line: string) => void = () => undefined,
+): Route {
   let token: string | undefined;
   try {
     token = readSecret(config.server.webhookToken);
   } catch (err) {
-    log(`webhook token could not be read (${(err as NodeJS.ErrnoException).code ?? 'error'}): every webhook request will be refused`);
+    log(
+      `webhook token could not be read (${(err as NodeJS.ErrnoException).code ?? 'error'}): every webhook request will be refused`,
+    );
   }
   if (!token) log('no server.webhookToken configured: every Alertmanager webhook request will be refused with 401');
   const checkToken = bearerChecker(token);
@@ -31,10 +37,16 @@ export function alertmanagerRoute(config: AtcConfig, starter: IncidentStarter, l
     checkContentType(req.headers['content-type']);
     const json = parseJsonBody(await readBody(req, limit));
     const parsed = alertmanagerPayload.safeParse(json);
-    if (!parsed.success) throw new Rejection(422, 'not-alertmanager', `not an Alertmanager v4 notification: ${describeIssues(parsed.error).slice(0, 1000)}`);
+    if (!parsed.success)
+      throw new Rejection(
+        422,
+        'not-alertmanager',
+        `not an Alertmanager v4 notification: ${describeIssues(parsed.error).slice(0, 1000)}`,
+      );
     const parts = splitByEnvironment(parsed.data, config.incidents.defaultEnvironment, new Date().toISOString());
     const incidents = [];
-    for (const part of parts) incidents.push({ ...(await starter.deliver(part)), alerts: part.notifications[0]!.alerts.length }); // a 503 midway is retried whole
+    for (const part of parts)
+      incidents.push({ ...(await starter.deliver(part)), alerts: part.notifications[0]!.alerts.length }); // a 503 midway is retried whole
     for (const a of parsed.data.alerts) webhookAlerts.inc({ status: a.status });
     return { status: 200, body: { accepted: true, incidents } };
   }
@@ -55,7 +67,10 @@ export function alertmanagerRoute(config: AtcConfig, starter: IncidentStarter, l
         const headers = drained ? err.headers : { ...err.headers, connection: 'close' };
         [r, reason] = [{ status: err.status, body: { error: err.message }, headers }, err.reason];
       } else if (err instanceof TemporalUnavailable) {
-        [r, reason] = [{ status: 503, body: { error: err.message }, headers: { 'retry-after': '5' } }, 'temporal-unavailable'];
+        [r, reason] = [
+          { status: 503, body: { error: err.message }, headers: { 'retry-after': '5' } },
+          'temporal-unavailable',
+        ];
       } else {
         log(`webhook: internal error: ${(err as Error)?.message ?? String(err)}`);
         [r, reason] = [{ status: 500, body: { error: 'internal error; Alertmanager will retry' } }, 'internal'];

@@ -26,7 +26,9 @@ function merge(parts: EnvironmentPart[]): EnvironmentPart {
   };
 }
 
-export function coalescing<D>(deliverOne: (part: EnvironmentPart) => Promise<D>): (part: EnvironmentPart) => Promise<D> {
+export function coalescing<D>(
+  deliverOne: (part: EnvironmentPart) => Promise<D>,
+): (part: EnvironmentPart) => Promise<D> {
   const queues = new Map<string, Waiting<D>[]>();
   async function drain(key: string, queue: Waiting<D>[]): Promise<void> {
     while (queue.length) {

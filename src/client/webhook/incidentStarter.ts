@@ -6,7 +6,13 @@
  * closed: it is a late duplicate), except for a group never seen before. The client fails fast (short connect and
  * RPC deadlines) so the webhook can answer 503 and Alertmanager retries.
  */
-import { Client, Connection, WorkflowNotFoundError, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
+import {
+  Client,
+  Connection,
+  WorkflowNotFoundError,
+  defaultGrpcRetryOptions,
+  makeGrpcRetryInterceptor,
+} from '@temporalio/client';
 import { TypedSearchAttributes, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { AtcConfig } from '../../config';
 import { errorMessage } from '../../errors';
@@ -29,7 +35,10 @@ const MAX_GENERATIONS = 1000;
 const CACHE_LIMIT = 10_000;
 const generationId = (base: string, g: number) => (g === 1 ? base : `${base}-${g}`);
 
-export function createIncidentStarter(config: AtcConfig, opts: { connectTimeoutMs?: number; rpcTimeoutMs?: number } = {}) {
+export function createIncidentStarter(
+  config: AtcConfig,
+  opts: { connectTimeoutMs?: number; rpcTimeoutMs?: number } = {},
+) {
   const connectTimeoutMs = opts.connectTimeoutMs ?? 2000;
   const rpcTimeoutMs = opts.rpcTimeoutMs ?? 4000;
   const generations = new Map<string, number>(); // base id → latest generation seen (a bounded cache, not state)
@@ -39,7 +48,11 @@ export function createIncidentStarter(config: AtcConfig, opts: { connectTimeoutM
     client ??= Connection.connect({
       address: config.temporal.address,
       connectTimeout: connectTimeoutMs,
-      interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 4, initialIntervalMs: () => 50, maxIntervalMs: () => 500 }))],
+      interceptors: [
+        makeGrpcRetryInterceptor(
+          defaultGrpcRetryOptions({ maxAttempts: 4, initialIntervalMs: () => 50, maxIntervalMs: () => 500 }),
+        ),
+      ],
     }).then((connection) => new Client({ connection, namespace: config.temporal.namespace }));
     return client;
   }
@@ -57,16 +70,30 @@ export function createIncidentStarter(config: AtcConfig, opts: { connectTimeoutM
       return await c.connection.withDeadline(Date.now() + rpcTimeoutMs, () => fn(c));
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError || err instanceof WorkflowNotFoundError) throw err;
-      if (isTemporalUnavailable(err) || !(await current.then(() => true, () => false))) {
+      if (
+        isTemporalUnavailable(err) ||
+        !(await current.then(
+          () => true,
+          () => false,
+        ))
+      ) {
         reset(current);
-        throw new TemporalUnavailable(`Temporal at ${config.temporal.address} is unavailable: ${errorMessage(err).slice(0, 200)}`);
+        throw new TemporalUnavailable(
+          `Temporal at ${config.temporal.address} is unavailable: ${errorMessage(err).slice(0, 200)}`,
+        );
       }
       throw err;
     }
   }
 
   function signalWithStart(part: EnvironmentPart, workflowId: string) {
-    const input: IncidentInput = { source: 'alertmanager', environment: part.environment, groupKey: part.notifications[0]!.groupKey, groupLabels: part.groupLabels, externalURL: part.externalURL };
+    const input: IncidentInput = {
+      source: 'alertmanager',
+      environment: part.environment,
+      groupKey: part.notifications[0]!.groupKey,
+      groupLabels: part.groupLabels,
+      externalURL: part.externalURL,
+    };
     const attrs: ConstructorParameters<typeof TypedSearchAttributes>[0] = [
       { key: runbookKey, value: 'incident' },
       { key: environmentKey, value: part.environment },
@@ -90,9 +117,15 @@ export function createIncidentStarter(config: AtcConfig, opts: { connectTimeoutM
   async function deliver(part: EnvironmentPart): Promise<Delivery> {
     const base = part.baseId;
     const done = (g: number, outcome: Delivery['outcome']): Delivery => {
-      if (generations.size >= CACHE_LIMIT && !generations.has(base)) generations.delete(generations.keys().next().value!);
+      if (generations.size >= CACHE_LIMIT && !generations.has(base))
+        generations.delete(generations.keys().next().value!);
       generations.set(base, g);
-      return { workflowId: generationId(base, g), environment: part.environment, alerts: part.notifications.reduce((n, x) => n + x.alerts.length, 0), outcome };
+      return {
+        workflowId: generationId(base, g),
+        environment: part.environment,
+        alerts: part.notifications.reduce((n, x) => n + x.alerts.length, 0),
+        outcome,
+      };
     };
     for (let g = generations.get(base) ?? 1; g <= MAX_GENERATIONS; g++) {
       const id = generationId(base, g);

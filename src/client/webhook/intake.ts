@@ -8,7 +8,12 @@ import type { IncomingMessage } from 'node:http';
 
 /** A request refused before Temporal is involved; `reason` is the metric label. */
 export class Rejection extends Error {
-  constructor(readonly status: number, readonly reason: string, message: string, readonly headers: Record<string, string> = {}) {
+  constructor(
+    readonly status: number,
+    readonly reason: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
     super(message);
   }
 }
@@ -23,7 +28,11 @@ export function bearerChecker(expected: string | undefined): (header: string | u
     const given = digest(m?.[1] ?? '');
     const ok = timingSafeEqual(given, want ?? digest('')) && want !== undefined && m !== null;
     if (!ok) {
-      const why = !want ? 'no webhook token is configured (server.webhookToken)' : !header ? 'missing bearer token' : 'invalid bearer token';
+      const why = !want
+        ? 'no webhook token is configured (server.webhookToken)'
+        : !header
+          ? 'missing bearer token'
+          : 'invalid bearer token';
       throw new Rejection(401, 'unauthorized', why, { 'www-authenticate': 'Bearer' });
     }
   };
@@ -32,7 +41,11 @@ export function bearerChecker(expected: string | undefined): (header: string | u
 export function checkContentType(header: string | undefined): void {
   const media = (header ?? '').split(';')[0]!.trim().toLowerCase();
   if (media !== 'application/json') {
-    throw new Rejection(415, 'content-type', `content-type must be application/json, got ${header ? JSON.stringify(header.slice(0, 100)) : 'none'}`);
+    throw new Rejection(
+      415,
+      'content-type',
+      `content-type must be application/json, got ${header ? JSON.stringify(header.slice(0, 100)) : 'none'}`,
+    );
   }
 }
 
@@ -40,7 +53,9 @@ export function checkContentType(header: string | undefined): void {
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = req.headers['content-length'];
   if (declared !== undefined && Number(declared) > limit) {
-    return Promise.reject(new Rejection(413, 'too-large', `body of ${declared} bytes is over the limit of ${limit} bytes`));
+    return Promise.reject(
+      new Rejection(413, 'too-large', `body of ${declared} bytes is over the limit of ${limit} bytes`),
+    );
   }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];

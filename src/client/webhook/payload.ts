@@ -6,7 +6,14 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { environmentName, isName } from '../../runbooks/shared/names';
-import { SEVERITIES, severityOf, worseSeverity, type AlertNotification, type IncidentAlert, type Severity } from '../../runbooks/incident/contract';
+import {
+  SEVERITIES,
+  severityOf,
+  worseSeverity,
+  type AlertNotification,
+  type IncidentAlert,
+  type Severity,
+} from '../../runbooks/incident/contract';
 
 const labelMap = z.record(z.string().min(1).max(1024), z.string().max(16_384));
 const isoTime = z
@@ -56,14 +63,26 @@ export function incidentBaseId(groupKey: string, environment: string): string {
   return `incident-${environment}-${hash}`;
 }
 
-const validEnvironment = (v: string | undefined) => (v !== undefined && environmentName.safeParse(v).success ? v : undefined);
+const validEnvironment = (v: string | undefined) =>
+  v !== undefined && environmentName.safeParse(v).success ? v : undefined;
 const validService = (v: string | undefined) => (isName(v) ? v : undefined);
 
-export function splitByEnvironment(p: AlertmanagerPayload, defaultEnvironment: string, receivedAt: string): EnvironmentPart[] {
+export function splitByEnvironment(
+  p: AlertmanagerPayload,
+  defaultEnvironment: string,
+  receivedAt: string,
+): EnvironmentPart[] {
   const byEnv = new Map<string, IncidentAlert[]>();
   for (const a of p.alerts) {
     const env = validEnvironment(a.labels.environment) ?? defaultEnvironment;
-    const alert: IncidentAlert = { status: a.status, fingerprint: a.fingerprint, startsAt: a.startsAt, endsAt: a.endsAt, labels: a.labels, annotations: a.annotations };
+    const alert: IncidentAlert = {
+      status: a.status,
+      fingerprint: a.fingerprint,
+      startsAt: a.startsAt,
+      endsAt: a.endsAt,
+      labels: a.labels,
+      annotations: a.annotations,
+    };
     const list = byEnv.get(env);
     if (list) list.push(alert);
     else byEnv.set(env, [alert]);

@@ -65,9 +65,19 @@ export const restoreEntry: RunbookEntry = {
     const x = r as RestoreResult;
     const head = `restore ${x.backupId ?? '?'} → ${JSON.stringify(x.target)}: ${x.outcome.toUpperCase()}${x.reason ? ` — ${x.reason}` : ''}`;
     const d = x.durations;
-    const lines = [head, `  durations: verify backup ${secs(d.verifyBackupMs)}, restore ${secs(d.restoreMs)}, verify rows ${secs(d.verifyRowsMs)}, total ${secs(d.totalMs)}`];
+    const lines = [
+      head,
+      `  durations: verify backup ${secs(d.verifyBackupMs)}, restore ${secs(d.restoreMs)}, verify rows ${secs(d.verifyRowsMs)}, total ${secs(d.totalMs)}`,
+    ];
     if (x.approvedBy.length) lines.push(`  approved by ${x.approvedBy.join(', ')}`);
-    if (x.tables) lines.push(`  ${x.tables.length} tables, ${x.rows} rows${x.replaced ? ' (replaced the old database)' : ''}`, ...x.tables.map((t) => `    ${t.actual === t.expected ? 'ok  ' : 'DIFF'} ${t.table}: ${t.actual ?? 'missing'} / ${t.expected}`));
+    if (x.tables)
+      lines.push(
+        `  ${x.tables.length} tables, ${x.rows} rows${x.replaced ? ' (replaced the old database)' : ''}`,
+        ...x.tables.map(
+          (t) =>
+            `    ${t.actual === t.expected ? 'ok  ' : 'DIFF'} ${t.table}: ${t.actual ?? 'missing'} / ${t.expected}`,
+        ),
+      );
     return lines.join('\n');
   },
 };
@@ -81,14 +91,23 @@ export const restoreTestEntry: RunbookEntry = {
   },
   workflowType: 'restoreTest',
   input: restoreTestInput,
-  fromFlags: (f) => ({ environment: str(f.env) ?? 'dev', databases: str(f.database)?.split(',').map((s) => s.trim()).filter(Boolean), requestedBy: str(f.as) }),
+  fromFlags: (f) => ({
+    environment: str(f.env) ?? 'dev',
+    databases: str(f.database)
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    requestedBy: str(f.as),
+  }),
   workflowId: (i, now) => `restore-test-${String(i.environment)}-${stamp(now)}`,
   failed: (r) => !(r as RestoreTestResult).ok,
   render: (r) => {
     const x = r as RestoreTestResult;
     const lines = [`restore-test: ${x.ok ? 'PASSED' : 'FAILED'}`];
     for (const d of x.databases) {
-      lines.push(`  ${d.ok ? 'OK  ' : 'FAIL'} ${d.database}: ${d.backupId ?? 'no backup'}${d.rows !== undefined ? `, ${d.tables?.length} tables, ${d.rows} rows` : ''}, restore ${secs(d.durations.restoreMs)}, scratch ${d.dropped ? 'dropped' : d.scratch ? 'NOT DROPPED' : 'none'}${d.reason ? ` — ${d.reason}` : ''}`);
+      lines.push(
+        `  ${d.ok ? 'OK  ' : 'FAIL'} ${d.database}: ${d.backupId ?? 'no backup'}${d.rows !== undefined ? `, ${d.tables?.length} tables, ${d.rows} rows` : ''}, restore ${secs(d.durations.restoreMs)}, scratch ${d.dropped ? 'dropped' : d.scratch ? 'NOT DROPPED' : 'none'}${d.reason ? ` — ${d.reason}` : ''}`,
+      );
     }
     if (x.reportFiles) lines.push(`  report: ${x.reportFiles.markdown}`);
     if (x.incidentId) lines.push(`  incident opened: ${x.incidentId}`);

@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { BACKUP_ID } from '../../backupIds';
 import { actorName, configDatabase, environmentName } from '../shared/names';
 
-
 const utf8Bytes = (s: string) => encodeURIComponent(s).replace(/%[0-9A-F]{2}/g, 'x').length;
 /** Any PostgreSQL database name: quotes, spaces and a leading dash are fine (always quoted); at most 63 bytes, no NUL. */
 export const pgDatabaseName = z
@@ -11,7 +10,10 @@ export const pgDatabaseName = z
   .min(1, 'a database name is required')
   .refine((s) => !s.includes('\u0000'), 'a database name cannot contain NUL')
   .refine((s) => utf8Bytes(s) <= 63, 'a database name has at most 63 bytes')
-  .refine((s) => !/^atc_(restoring|replaced)_/.test(s), 'atc_restoring_* and atc_replaced_* are reserved for restores in progress');
+  .refine(
+    (s) => !/^atc_(restoring|replaced)_/.test(s),
+    'atc_restoring_* and atc_replaced_* are reserved for restores in progress',
+  );
 
 export const backupInput = z
   .object({
@@ -26,7 +28,12 @@ export const restoreInput = z
   .object({
     environment: environmentName.default('dev'),
     database: configDatabase, // whose backups, and which server
-    backup: z.union([z.literal('latest'), z.string().regex(BACKUP_ID, 'a backup id such as trading-20250101T030000.000Z, or latest')]).default('latest'),
+    backup: z
+      .union([
+        z.literal('latest'),
+        z.string().regex(BACKUP_ID, 'a backup id such as trading-20250101T030000.000Z, or latest'),
+      ])
+      .default('latest'),
     target: pgDatabaseName,
     overwrite: z.boolean().default(false),
     requestedBy: actorName.optional(),

@@ -33,27 +33,38 @@ export class ApprovalGate {
       if (!who) throw new Error('an actor name is required');
       return who;
     };
-    setHandler(approveUpdate, (a) => {
-      this.approvedBy.push(a.actor.trim());
-      return { accepted: true, actor: a.actor.trim() };
-    }, {
-      validator: (a) => {
-        const who = actorOf(a);
-        if (same(who, this.requester)) throw new Error(`${who} requested this restore and cannot approve it`);
-        if (this.approvedBy.some((x) => same(x, who))) throw new Error(`${who} has already approved; a second, different approver is needed`);
-        if (this.approvers.length && !this.approvers.some((x) => same(x, who))) throw new Error(`${who} is not an approver (approvers: ${this.approvers.join(', ')})`);
+    setHandler(
+      approveUpdate,
+      (a) => {
+        this.approvedBy.push(a.actor.trim());
+        return { accepted: true, actor: a.actor.trim() };
       },
-    });
-    setHandler(rejectUpdate, (a) => {
-      this.rejectedBy = a.actor.trim();
-      this.rejectComment = a.comment;
-      return { accepted: true, actor: a.actor.trim() };
-    }, {
-      validator: (a) => {
-        const who = actorOf(a);
-        if (this.approvers.length && !this.approvers.some((x) => same(x, who)) && !same(who, this.requester)) throw new Error(`${who} is not an approver (approvers: ${this.approvers.join(', ')})`);
+      {
+        validator: (a) => {
+          const who = actorOf(a);
+          if (same(who, this.requester)) throw new Error(`${who} requested this restore and cannot approve it`);
+          if (this.approvedBy.some((x) => same(x, who)))
+            throw new Error(`${who} has already approved; a second, different approver is needed`);
+          if (this.approvers.length && !this.approvers.some((x) => same(x, who)))
+            throw new Error(`${who} is not an approver (approvers: ${this.approvers.join(', ')})`);
+        },
       },
-    });
+    );
+    setHandler(
+      rejectUpdate,
+      (a) => {
+        this.rejectedBy = a.actor.trim();
+        this.rejectComment = a.comment;
+        return { accepted: true, actor: a.actor.trim() };
+      },
+      {
+        validator: (a) => {
+          const who = actorOf(a);
+          if (this.approvers.length && !this.approvers.some((x) => same(x, who)) && !same(who, this.requester))
+            throw new Error(`${who} is not an approver (approvers: ${this.approvers.join(', ')})`);
+        },
+      },
+    );
   }
 
   setApprovers(approvers: string[]): void {
@@ -65,12 +76,17 @@ export class ApprovalGate {
     steps.begin('approval', why);
     this.waiting = true;
     steps.progress.waitingFor = `${REQUIRED_APPROVALS} approvals by: ${who}${this.requester ? ` (not ${this.requester})` : ''}`;
-    const decided = await condition(() => this.approvedBy.length >= REQUIRED_APPROVALS || this.rejectedBy !== undefined, timeoutMs);
+    const decided = await condition(
+      () => this.approvedBy.length >= REQUIRED_APPROVALS || this.rejectedBy !== undefined,
+      timeoutMs,
+    );
     this.waiting = false;
     steps.progress.waitingFor = undefined;
     let reason: string | undefined;
-    if (this.rejectedBy) reason = `rejected by ${this.rejectedBy}${this.rejectComment ? `: ${this.rejectComment}` : ''}`;
-    else if (!decided) reason = `approval timed out after ${Math.round(timeoutMs / 1000)} s with ${this.approvedBy.length} of ${REQUIRED_APPROVALS} approvals${this.approvedBy.length ? ` (${this.approvedBy.join(', ')})` : ''}`;
+    if (this.rejectedBy)
+      reason = `rejected by ${this.rejectedBy}${this.rejectComment ? `: ${this.rejectComment}` : ''}`;
+    else if (!decided)
+      reason = `approval timed out after ${Math.round(timeoutMs / 1000)} s with ${this.approvedBy.length} of ${REQUIRED_APPROVALS} approvals${this.approvedBy.length ? ` (${this.approvedBy.join(', ')})` : ''}`;
     steps.end('approval', reason ? 'failed' : 'ok', reason ?? `approved by ${this.approvedBy.join(' and ')}`);
     return { approved: !reason, approvedBy: [...this.approvedBy], reason };
   }

@@ -18,10 +18,17 @@ export interface RestoreTarget {
 }
 
 /** Sizes and sha256 of every file, then `pg_restore --list`; returns problems (none = ok) and the time it took. */
-export async function verifyBackup(steps: StepLog, backupId: string): Promise<{ problems: string[]; durationMs: number }> {
+export async function verifyBackup(
+  steps: StepLog,
+  backupId: string,
+): Promise<{ problems: string[]; durationMs: number }> {
   steps.begin('verify backup checksums');
   const v = await longAct.restoreVerifyBackup(backupId);
-  steps.end('verify backup checksums', v.ok ? 'ok' : 'failed', v.ok ? `${backupId}: every file matches its sha256` : v.problems.join('; '));
+  steps.end(
+    'verify backup checksums',
+    v.ok ? 'ok' : 'failed',
+    v.ok ? `${backupId}: every file matches its sha256` : v.problems.join('; '),
+  );
   return { problems: v.problems, durationMs: v.durationMs };
 }
 
@@ -29,21 +36,38 @@ export async function verifyBackup(steps: StepLog, backupId: string): Promise<{ 
 export async function restoreInto(steps: StepLog, t: RestoreTarget): Promise<{ restoreMs: number; check: RowCheck }> {
   const ts = Boolean(t.timescaleVersion);
   await steps.step(`create database ${JSON.stringify(t.name)}${ts ? ' (TimescaleDB pre-restore)' : ''}`, () =>
-    shortAct.restoreCreateDatabase({ database: t.database, name: t.name, ...(ts ? { timescaleVersion: t.timescaleVersion } : {}) }),
+    shortAct.restoreCreateDatabase({
+      database: t.database,
+      name: t.name,
+      ...(ts ? { timescaleVersion: t.timescaleVersion } : {}),
+    }),
   );
   const { durationMs: restoreMs } = await steps.step(`pg_restore ${t.backupId} (jobs ${t.jobs})`, () =>
     longAct.restoreRunArchive({ database: t.database, name: t.name, backupId: t.backupId, jobs: t.jobs }),
   );
-  if (ts) await steps.step('TimescaleDB post-restore', () => shortAct.restoreFinishDatabase({ database: t.database, name: t.name, timescale: true }));
+  if (ts)
+    await steps.step('TimescaleDB post-restore', () =>
+      shortAct.restoreFinishDatabase({ database: t.database, name: t.name, timescale: true }),
+    );
   steps.begin('verify row counts');
   const check = await longAct.restoreCountRows({ database: t.database, name: t.name, backupId: t.backupId });
   const bad = check.tables.filter((x) => x.actual !== x.expected);
-  steps.end('verify row counts', check.ok ? 'ok' : 'failed', check.ok ? `${check.tables.length} tables, ${check.rows} rows as in the manifest` : bad.map((x) => `${x.table}: ${x.actual ?? 'missing'} (manifest ${x.expected})`).join('; '));
+  steps.end(
+    'verify row counts',
+    check.ok ? 'ok' : 'failed',
+    check.ok
+      ? `${check.tables.length} tables, ${check.rows} rows as in the manifest`
+      : bad.map((x) => `${x.table}: ${x.actual ?? 'missing'} (manifest ${x.expected})`).join('; '),
+  );
   return { restoreMs, check };
 }
 
 /** Compensation: drops a database we created, even when the workflow is being cancelled. False if it could not. */
-export async function dropDatabase(steps: StepLog, database: string, name: string): Promise<{ dropped: boolean; error?: string }> {
+export async function dropDatabase(
+  steps: StepLog,
+  database: string,
+  name: string,
+): Promise<{ dropped: boolean; error?: string }> {
   return CancellationScope.nonCancellable(async () => {
     steps.begin(`drop ${JSON.stringify(name)}`);
     try {

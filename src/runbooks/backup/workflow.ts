@@ -5,7 +5,13 @@
  * stopped and the staging folder removed (in the activity, and backupDiscard again here, non-cancellable);
  * a failure notifies on-call (warning). Retention problems are reported, they do not fail the backup.
  */
-import { ApplicationFailure, CancellationScope, isCancellation, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  CancellationScope,
+  isCancellation,
+  proxyActivities,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { BackupSummary } from './activities/backup';
 import { backupIdOf } from '../../backupIds';
@@ -35,13 +41,21 @@ export async function backup(raw: BackupInput): Promise<BackupResult> {
     summary = await steps.step(
       `dump ${input.database} and verify`,
       () => long.backupRun({ database: input.database, backupId, workflowId }),
-      (s) => `${s.backupId}: ${(s.dumpBytes / 1e6).toFixed(1)} MB ${s.format}, ${s.tables} tables, ${s.rows} rows, sha256 ${s.sha256[0]?.slice(0, 12)}…`,
+      (s) =>
+        `${s.backupId}: ${(s.dumpBytes / 1e6).toFixed(1)} MB ${s.format}, ${s.tables} tables, ${s.rows} rows, sha256 ${s.sha256[0]?.slice(0, 12)}…`,
     );
   } catch (err) {
     await CancellationScope.nonCancellable(async () => {
       await short.backupDiscard(backupId);
       if (!isCancellation(err)) {
-        await short.backupNotify({ severity: 'warning', title: `backup of ${input.database} failed`, text: failureText(err), runbook: 'backup', workflowId, environment: input.environment });
+        await short.backupNotify({
+          severity: 'warning',
+          title: `backup of ${input.database} failed`,
+          text: failureText(err),
+          runbook: 'backup',
+          workflowId,
+          environment: input.environment,
+        });
       }
     });
     steps.finish();
@@ -52,11 +66,21 @@ export async function backup(raw: BackupInput): Promise<BackupResult> {
   let removedByRetention: string[] = [];
   let retentionError: string | undefined;
   try {
-    removedByRetention = await steps.step('retention', () => short.backupApplyRetention({ database: input.database, keep: backupId }), (r) => `removed ${r.length}: ${r.join(', ') || 'none'}`);
+    removedByRetention = await steps.step(
+      'retention',
+      () => short.backupApplyRetention({ database: input.database, keep: backupId }),
+      (r) => `removed ${r.length}: ${r.join(', ') || 'none'}`,
+    );
   } catch (err) {
     retentionError = failureText(err);
   }
   setOutcome('succeeded');
   steps.finish();
-  return { outcome: 'succeeded', environment: input.environment, ...summary, removedByRetention, ...(retentionError ? { retentionError } : {}) };
+  return {
+    outcome: 'succeeded',
+    environment: input.environment,
+    ...summary,
+    removedByRetention,
+    ...(retentionError ? { retentionError } : {}),
+  };
 }

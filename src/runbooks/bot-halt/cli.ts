@@ -12,7 +12,12 @@ export const botHaltEntry: RunbookEntry = {
   },
   workflowType: 'botHalt',
   input: botHaltInput,
-  fromFlags: (f) => ({ environment: str(f.env), service: str(f.service), reason: str(f.reason), requestedBy: str(f.as) }),
+  fromFlags: (f) => ({
+    environment: str(f.env),
+    service: str(f.service),
+    reason: str(f.reason),
+    requestedBy: str(f.as),
+  }),
   workflowId: (i, now) => `bot-halt-${String(i.environment)}-${String(i.service)}-${stamp(now)}`,
   failed: () => false, // a halt that cannot make the bot safe fails the workflow (exit 1 through the failure path)
   render: (r) => {

@@ -25,17 +25,28 @@ export async function feedRefusal(environment: string): Promise<Refusal | undefi
     return { rule: 'feed-healthy', detail: `feed check failed, the feed is UNKNOWN: ${failureText(err)}` };
   }
   if (section.status === 'OK' || section.status === 'WARN') return undefined;
-  const bad = section.items.filter((i) => i.status !== 'OK' && i.status !== 'WARN').map((i) => `${i.name}: ${i.status} (${i.value ?? 'no value'}; ${i.threshold})`);
-  return { rule: 'feed-healthy', detail: `feed is ${section.status} in ${environment}${bad.length ? `: ${bad.join('; ')}` : ''}` };
+  const bad = section.items
+    .filter((i) => i.status !== 'OK' && i.status !== 'WARN')
+    .map((i) => `${i.name}: ${i.status} (${i.value ?? 'no value'}; ${i.threshold})`);
+  return {
+    rule: 'feed-healthy',
+    detail: `feed is ${section.status} in ${environment}${bad.length ? `: ${bad.join('; ')}` : ''}`,
+  };
 }
 
 async function alertRefusal(environment: string, service: string): Promise<Refusal | undefined> {
   try {
     const { open } = await act.botCriticalAlerts(environment, service);
     if (open.length === 0) return undefined;
-    return { rule: 'no-critical-alert', detail: `${open.length} critical alert(s) open in ${environment}: ${open.map((a) => `${a.alertname}${a.service ? `{service=${a.service}}` : ''}`).join(', ')}` };
+    return {
+      rule: 'no-critical-alert',
+      detail: `${open.length} critical alert(s) open in ${environment}: ${open.map((a) => `${a.alertname}${a.service ? `{service=${a.service}}` : ''}`).join(', ')}`,
+    };
   } catch (err) {
-    return { rule: 'no-critical-alert', detail: `cannot read Alertmanager, open alerts are UNKNOWN: ${failureText(err)}` };
+    return {
+      rule: 'no-critical-alert',
+      detail: `cannot read Alertmanager, open alerts are UNKNOWN: ${failureText(err)}`,
+    };
   }
 }
 
@@ -43,14 +54,25 @@ async function incidentRefusal(environment: string): Promise<Refusal | undefined
   try {
     const open = await act.botCriticalIncidents(environment);
     if (open.length === 0) return undefined;
-    return { rule: 'no-critical-incident', detail: `critical incident(s) running in ${environment}: ${open.map((i) => i.workflowId).join(', ')}` };
+    return {
+      rule: 'no-critical-incident',
+      detail: `critical incident(s) running in ${environment}: ${open.map((i) => i.workflowId).join(', ')}`,
+    };
   } catch (err) {
-    return { rule: 'no-critical-incident', detail: `cannot read running incidents, they are UNKNOWN: ${failureText(err)}` };
+    return {
+      rule: 'no-critical-incident',
+      detail: `cannot read running incidents, they are UNKNOWN: ${failureText(err)}`,
+    };
   }
 }
 
 /** Runs the three rules in parallel, one step each; returns the first refusal (feed, then alerts, then incidents). */
-export async function resumePreflight(steps: StepLog, environment: string, service: string, label = 'preflight'): Promise<Refusal | undefined> {
+export async function resumePreflight(
+  steps: StepLog,
+  environment: string,
+  service: string,
+  label = 'preflight',
+): Promise<Refusal | undefined> {
   const rules: [string, () => Promise<Refusal | undefined>][] = [
     [`${label}: feed healthy`, () => feedRefusal(environment)],
     [`${label}: no critical alert`, () => alertRefusal(environment, service)],
@@ -84,13 +106,24 @@ export class ApprovalGate {
   private isOpen = false;
   private approvers: string[] = [];
 
-  constructor(private readonly environment: string, private readonly requestedBy: string) {
+  constructor(
+    private readonly environment: string,
+    private readonly requestedBy: string,
+  ) {
     setHandler(
       approveUpdate,
       async (input) => {
         const refusal = await feedRefusal(this.environment);
-        if (refusal) throw ApplicationFailure.nonRetryable(`approval while the feed is faulty rejected: ${refusal.detail}`, 'FeedNotHealthy');
-        if (!this.isOpen) throw ApplicationFailure.nonRetryable('approval came too late: the resume is no longer waiting', 'NotWaiting');
+        if (refusal)
+          throw ApplicationFailure.nonRetryable(
+            `approval while the feed is faulty rejected: ${refusal.detail}`,
+            'FeedNotHealthy',
+          );
+        if (!this.isOpen)
+          throw ApplicationFailure.nonRetryable(
+            'approval came too late: the resume is no longer waiting',
+            'NotWaiting',
+          );
         this.approval = this.decide(input);
         return { accepted: true as const, actor: this.approval.actor };
       },
@@ -121,11 +154,15 @@ export class ApprovalGate {
 
   private validate(input: ApprovalInput | undefined, allowRequester: boolean): void {
     const actor = typeof input?.actor === 'string' ? input.actor.trim() : '';
-    if (!this.isOpen) throw new Error('this resume is not waiting for a decision (not yet, already decided, or timed out)');
+    if (!this.isOpen)
+      throw new Error('this resume is not waiting for a decision (not yet, already decided, or timed out)');
     if (!actor) throw new Error('an actor is required');
-    if (actor === this.requestedBy && !allowRequester) throw new Error(`${actor} requested this resume and cannot approve it: another approver must (four eyes)`);
+    if (actor === this.requestedBy && !allowRequester)
+      throw new Error(`${actor} requested this resume and cannot approve it: another approver must (four eyes)`);
     if (!this.approvers.includes(actor) && !(allowRequester && actor === this.requestedBy)) {
-      throw new Error(`${actor} is not an approver for ${this.environment} (approvers: ${this.approvers.join(', ') || 'none configured'})`);
+      throw new Error(
+        `${actor} is not an approver for ${this.environment} (approvers: ${this.approvers.join(', ') || 'none configured'})`,
+      );
     }
   }
 }

@@ -90,4 +90,3 @@ export interface DailyCheckResult extends DailyCheckReport {
 export function dailyCheckFailed(r: Pick<DailyCheckResult, 'overall' | 'haltedBots'>): boolean {
   return r.overall === 'FAIL' || r.overall === 'UNKNOWN' || r.haltedBots.some((h) => h.error !== undefined);
 }
-

@@ -6,7 +6,11 @@ const ICON: Record<string, string> = { OK: '✅', WARN: '⚠️', FAIL: '❌', U
 
 /** Escapes a table cell: pipes, newlines and backticks would break the table or the code span. */
 function cell(text: unknown): string {
-  return String(text ?? '—').replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').replace(/`/g, "'");
+  return String(text ?? '—')
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/\r?\n/g, ' ')
+    .replace(/`/g, "'");
 }
 
 function value(item: CheckItem): string {
@@ -14,11 +18,18 @@ function value(item: CheckItem): string {
 }
 
 function sectionBlock(s: CheckSection): string[] {
-  const lines = [`## ${s.section} — ${ICON[s.status]} ${s.status}`, '', '| item | status | value | threshold |', '|---|---|---|---|'];
-  for (const i of s.items) lines.push(`| ${cell(i.name)} | ${ICON[i.status]} ${i.status} | ${cell(value(i))} | ${cell(i.threshold)} |`);
+  const lines = [
+    `## ${s.section} — ${ICON[s.status]} ${s.status}`,
+    '',
+    '| item | status | value | threshold |',
+    '|---|---|---|---|',
+  ];
+  for (const i of s.items)
+    lines.push(`| ${cell(i.name)} | ${ICON[i.status]} ${i.status} | ${cell(value(i))} | ${cell(i.threshold)} |`);
   lines.push('', '<details><summary>evidence</summary>', '');
   for (const i of s.items) {
-    for (const e of i.evidence) lines.push(`- **${cell(i.name)}** (${e.source}): \`${cell(e.call)}\` → \`${cell(e.response)}\``);
+    for (const e of i.evidence)
+      lines.push(`- **${cell(i.name)}** (${e.source}): \`${cell(e.call)}\` → \`${cell(e.response)}\``);
   }
   lines.push('', '</details>', '');
   return lines;
@@ -35,11 +46,19 @@ export function renderDailyCheckReport(r: DailyCheckReport): string {
     `# Daily check: ${r.environment} — ${ICON[r.overall]} ${r.overall}`,
     '',
     `Checked at ${r.checkedAt} by \`${r.workflowId}\`. Overall status is the worst item; UNKNOWN is never OK.`,
-    ...(r.skipped?.length ? ['', `**Partial check**: ${r.skipped.join(', ')} not checked in this run; the overall status covers the other sections only.`] : []),
+    ...(r.skipped?.length
+      ? [
+          '',
+          `**Partial check**: ${r.skipped.join(', ')} not checked in this run; the overall status covers the other sections only.`,
+        ]
+      : []),
     '',
     '| section | status | items | not OK | duration |',
     '|---|---|---|---|---|',
-    ...r.sections.map((s) => `| ${s.section} | ${ICON[s.status]} ${s.status} | ${s.items.length} | ${s.items.filter((i) => i.status !== 'OK').length} | ${s.durationMs} ms |`),
+    ...r.sections.map(
+      (s) =>
+        `| ${s.section} | ${ICON[s.status]} ${s.status} | ${s.items.length} | ${s.items.filter((i) => i.status !== 'OK').length} | ${s.durationMs} ms |`,
+    ),
     '',
     '## Fail-safe (feed before bot)',
     '',
@@ -53,9 +72,19 @@ export function renderDailyCheckReport(r: DailyCheckReport): string {
 
 /** A few lines for the notification: overall, each section, the items that are not OK, the halts. */
 export function summarizeDailyCheck(r: DailyCheckReport, reportPath: string): string {
-  const bad = r.sections.flatMap((s) => s.items.filter((i) => i.status !== 'OK').map((i) => `${i.status} ${i.name} = ${value(i)} (${i.threshold})`));
+  const bad = r.sections.flatMap((s) =>
+    s.items.filter((i) => i.status !== 'OK').map((i) => `${i.status} ${i.name} = ${value(i)} (${i.threshold})`),
+  );
   const sections = r.sections.map((s) => `${s.section} ${s.status}`).join(', ');
-  const halts = r.haltedBots.map((h) => `${h.service}: ${h.error !== undefined ? `halt FAILED (${h.error})` : h.result!.path}`);
+  const halts = r.haltedBots.map(
+    (h) => `${h.service}: ${h.error !== undefined ? `halt FAILED (${h.error})` : h.result!.path}`,
+  );
   const partial = r.skipped?.length ? `; partial, not checked: ${r.skipped.join(', ')}` : '';
-  return [`${r.environment}: ${r.overall} (${sections}${partial})`, ...bad.slice(0, 20), ...(bad.length > 20 ? [`… ${bad.length - 20} more`] : []), ...(r.failSafe.triggered ? [`fail-safe: ${r.failSafe.reason}`, ...halts] : []), `report: ${reportPath}`].join('\n');
+  return [
+    `${r.environment}: ${r.overall} (${sections}${partial})`,
+    ...bad.slice(0, 20),
+    ...(bad.length > 20 ? [`… ${bad.length - 20} more`] : []),
+    ...(r.failSafe.triggered ? [`fail-safe: ${r.failSafe.reason}`, ...halts] : []),
+    `report: ${reportPath}`,
+  ].join('\n');
 }

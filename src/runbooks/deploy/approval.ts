@@ -24,7 +24,8 @@ export function installApproval() {
     if (decision) throw new Error(`already ${decision.approved ? 'approved' : 'rejected'} by ${decision.actor}`);
     const actor = typeof input?.actor === 'string' ? input.actor.trim() : '';
     if (!actor) throw new Error('an actor is required');
-    if (approving && actor === waiting.requestedBy) throw new Error(`${actor} requested this deploy and cannot approve it (four eyes)`);
+    if (approving && actor === waiting.requestedBy)
+      throw new Error(`${actor} requested this deploy and cannot approve it (four eyes)`);
     const allowed = waiting.approvers.includes(actor) || (!approving && actor === waiting.requestedBy);
     if (!allowed) throw new Error(`${actor} is not an allowed approver (allowed: ${waiting.approvers.join(', ')})`);
   };
@@ -38,7 +39,12 @@ export function installApproval() {
 
   return {
     /** Waits for a decision; undefined when the timeout passed first. */
-    async wait(policy: DeployPlan['approval'], requestedBy: string, summary: string, steps: StepLog): Promise<Decision | undefined> {
+    async wait(
+      policy: DeployPlan['approval'],
+      requestedBy: string,
+      summary: string,
+      steps: StepLog,
+    ): Promise<Decision | undefined> {
       waiting = { approvers: policy.approvers, requestedBy };
       const eligible = policy.approvers.filter((a) => a !== requestedBy);
       steps.progress.waitingFor = `approval by one of: ${eligible.join(', ')} (within ${fmtMs(policy.timeoutMs)}) — plan: ${summary}`;
@@ -53,7 +59,10 @@ export function installApproval() {
 }
 
 /** Test hook: after the step named by `pauseAfterStep`, wait for the `continue` signal. Without it, nothing happens. */
-export function installPausePoints(pauseAfterStep: DeployStep | undefined, steps: StepLog): (step: DeployStep) => Promise<void> {
+export function installPausePoints(
+  pauseAfterStep: DeployStep | undefined,
+  steps: StepLog,
+): (step: DeployStep) => Promise<void> {
   let continued = false;
   setHandler(continueSignal, () => void (continued = true));
   return async (step) => {

@@ -22,7 +22,10 @@ export async function haltBot(ctx: DeployContext, plan: DeployPlan): Promise<boo
       workflowId: `${key.workflowId}-halt-${key.runId}`,
     });
     ctx.result.bot.haltPath = halt.path;
-    const drained = await waitActs(plan.openOrdersTimeoutMs).deployWaitOpenOrders({ service: req.service, timeoutMs: plan.openOrdersTimeoutMs });
+    const drained = await waitActs(plan.openOrdersTimeoutMs).deployWaitOpenOrders({
+      service: req.service,
+      timeoutMs: plan.openOrdersTimeoutMs,
+    });
     if (!drained.ok) throw new Error(`open orders did not reach 0: ${drained.detail}`);
     steps.end('halt-bot', 'ok', `${halt.path}; ${drained.detail}`);
     await ctx.pause('halt-bot');
@@ -41,10 +44,16 @@ export async function restoreBotOrders(ctx: DeployContext, plan: DeployPlan): Pr
   const bot = (ctx.result.bot ??= {});
   if (bot.previousNewOrders === undefined) return; // never read: leave the bot alone
   steps.begin('bot-orders');
-  const feed = await feedActs.checkFeed(req.environment).then(feedVerdict, (err: unknown) => ({ healthy: false, detail: `feed check failed: ${failureText(err)}` }));
+  const feed = await feedActs
+    .checkFeed(req.environment)
+    .then(feedVerdict, (err: unknown) => ({ healthy: false, detail: `feed check failed: ${failureText(err)}` }));
   const enabled = bot.previousNewOrders && feed.healthy;
   try {
-    const state = await quick.deploySetNewOrders({ service: req.service, enabled, reason: `after ${req.runbook} (${ctx.result.outcome}): ${feed.detail}` });
+    const state = await quick.deploySetNewOrders({
+      service: req.service,
+      enabled,
+      reason: `after ${req.runbook} (${ctx.result.outcome}): ${feed.detail}`,
+    });
     bot.newOrdersAfter = state.newOrdersEnabled;
     bot.detail = `newOrdersEnabled=${state.newOrdersEnabled} (before the ${req.runbook}: ${bot.previousNewOrders}; ${feed.detail})`;
     steps.end('bot-orders', 'ok', bot.detail);

@@ -20,17 +20,33 @@ const moreFlags: FlagSpecs = {
 };
 
 const requester = (f: Flags) => str(f.as) ?? userInfo().username;
-const common = (f: Flags) => ({ environment: str(f.env), service: str(f.service), dryRun: f['dry-run'] === true, reason: str(f.reason), requestedBy: requester(f) });
+const common = (f: Flags) => ({
+  environment: str(f.env),
+  service: str(f.service),
+  dryRun: f['dry-run'] === true,
+  reason: str(f.reason),
+  requestedBy: requester(f),
+});
 
 export function renderDeployResult(res: DeployResult): string {
-  const lines = [`${res.runbook} ${res.service} (${res.environment}) → ${res.image}: ${res.outcome.toUpperCase()}`, `  ${res.detail}`];
+  const lines = [
+    `${res.runbook} ${res.service} (${res.environment}) → ${res.image}: ${res.outcome.toUpperCase()}`,
+    `  ${res.detail}`,
+  ];
   for (const r of res.refusals) lines.push(`  refused by rule ${r.rule}: ${r.detail}`);
   if (res.plan) lines.push(`  plan: ${planSummary(res.plan)}`);
   const a = res.approval;
-  if (a?.required) lines.push(`  approval: ${a.approvedBy ? `approved by ${a.approvedBy}` : a.rejectedBy ? `rejected by ${a.rejectedBy}` : 'timed out'}${a.comment ? ` (${a.comment})` : ''}`);
-  if (res.bot) lines.push(`  bot: previous newOrdersEnabled=${res.bot.previousNewOrders ?? '?'}, halt ${res.bot.haltPath ?? 'not done'}${res.bot.detail ? `; ${res.bot.detail}` : ''}`);
+  if (a?.required)
+    lines.push(
+      `  approval: ${a.approvedBy ? `approved by ${a.approvedBy}` : a.rejectedBy ? `rejected by ${a.rejectedBy}` : 'timed out'}${a.comment ? ` (${a.comment})` : ''}`,
+    );
+  if (res.bot)
+    lines.push(
+      `  bot: previous newOrdersEnabled=${res.bot.previousNewOrders ?? '?'}, halt ${res.bot.haltPath ?? 'not done'}${res.bot.detail ? `; ${res.bot.detail}` : ''}`,
+    );
   for (const g of res.gates ?? []) lines.push(`  gate ${g.pass ? 'PASS' : 'FAIL'} ${g.detail}`);
-  if (res.rollback) lines.push(`  rollback: ${res.rollback.restored ? 'restored' : 'NOT restored'} — ${res.rollback.detail}`);
+  if (res.rollback)
+    lines.push(`  rollback: ${res.rollback.restored ? 'restored' : 'NOT restored'} — ${res.rollback.detail}`);
   return lines.join('\n');
 }
 
@@ -42,7 +58,11 @@ const shared = {
 
 export const deployEntry: RunbookEntry = {
   summary: "replaces a service's container with one from another image (gates, approval in live, rollback on failure)",
-  flags: { ...commonFlags, image: { type: 'string', value: 'REF', required: true, help: 'the image to run' }, ...moreFlags },
+  flags: {
+    ...commonFlags,
+    image: { type: 'string', value: 'REF', required: true, help: 'the image to run' },
+    ...moreFlags,
+  },
   workflowType: 'deploy',
   input: deployInput,
   fromFlags: (f) => ({ ...common(f), image: str(f.image) }),
@@ -50,7 +70,11 @@ export const deployEntry: RunbookEntry = {
 };
 export const rollbackEntry: RunbookEntry = {
   summary: 'a deploy of the image the service ran before (from the deployment history), or of --to',
-  flags: { ...commonFlags, to: { type: 'string', value: 'REF', help: 'the image to go back to (default: the one before)' }, ...moreFlags },
+  flags: {
+    ...commonFlags,
+    to: { type: 'string', value: 'REF', help: 'the image to go back to (default: the one before)' },
+    ...moreFlags,
+  },
   workflowType: 'rollback',
   input: rollbackInput,
   fromFlags: (f) => ({ ...common(f), to: str(f.to) }),

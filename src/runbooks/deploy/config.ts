@@ -9,7 +9,10 @@ export const deployGateSchema = z
     query: z.string().min(1),
     op: z.enum(['<', '>', '<=', '>=', '==']),
     threshold: z.number(),
-    roles: z.array(z.enum(['platform', 'feed', 'bot'])).min(1).optional(), // default: every role
+    roles: z
+      .array(z.enum(['platform', 'feed', 'bot']))
+      .min(1)
+      .optional(), // default: every role
   })
   .strict();
 export const DEFAULT_DEPLOY_GATES: z.input<typeof deployGateSchema>[] = [

@@ -12,7 +12,19 @@ export const imageRef = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9._/:@-]{0,254}$/, 'an image reference such as atc-sim:1.1.0 or sha256:<id>');
 
 /** Step boundaries, in order; `pauseAfterStep` may name any of them. */
-export const DEPLOY_STEPS = ['preflight', 'plan', 'approval', 'halt-bot', 'record-old', 'retire-old', 'start-new', 'verify', 'finish', 'rollback', 'bot-orders'] as const;
+export const DEPLOY_STEPS = [
+  'preflight',
+  'plan',
+  'approval',
+  'halt-bot',
+  'record-old',
+  'retire-old',
+  'start-new',
+  'verify',
+  'finish',
+  'rollback',
+  'bot-orders',
+] as const;
 export type DeployStep = (typeof DEPLOY_STEPS)[number];
 
 const common = {
@@ -69,7 +81,6 @@ export interface DeployResult {
   gates?: GateResult[]; // the last evaluation
   rollback?: { reason: string; restored: boolean; detail: string };
 }
-
 
 export interface ImageVersion {
   image: string; // the reference (tag) it was created from / will be created from

@@ -25,10 +25,11 @@ export const feedActs = proxyActivities<FeedCheckActivities>(quickOptions);
 export function feedVerdict(section: CheckSection): { healthy: boolean; detail: string } {
   const healthy = section.status === 'OK' || section.status === 'WARN';
   const bad = section.items.filter((i) => i.status !== 'OK' && i.status !== 'WARN');
-  const detail = bad.length ? bad.map((i) => `${i.name} ${i.status} (${i.value ?? 'no value'}; ${i.threshold})`).join('; ') : `feed ${section.status}`;
+  const detail = bad.length
+    ? bad.map((i) => `${i.name} ${i.status} (${i.value ?? 'no value'}; ${i.threshold})`).join('; ')
+    : `feed ${section.status}`;
   return { healthy, detail: healthy ? `feed ${section.status}` : `feed ${section.status}: ${detail || 'no items'}` };
 }
-
 
 /** What the steps of a deploy share: the request, the step log, the result being built, the files' key, the pause hook. */
 

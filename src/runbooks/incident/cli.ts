@@ -13,7 +13,14 @@ export const incidentEntry: RunbookEntry = {
   },
   workflowType: 'incident',
   input: incidentInput,
-  fromFlags: (f) => ({ source: 'manual', environment: str(f.env), severity: str(f.severity), title: str(f.title), summary: str(f.summary), requestedBy: str(f.as) }),
+  fromFlags: (f) => ({
+    source: 'manual',
+    environment: str(f.env),
+    severity: str(f.severity),
+    title: str(f.title),
+    summary: str(f.summary),
+    requestedBy: str(f.as),
+  }),
   workflowId: (i, now) => `incident-${String(i.environment)}-manual-${stamp(now)}`,
   failed: (r) => (r as IncidentResult).actions.some((a) => a.status === 'failed'),
   render: (r) => {

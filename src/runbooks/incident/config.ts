@@ -9,7 +9,13 @@ import { duration, environmentName } from '../shared/names';
 // halt-feed-bots: every bot fed by the alerting feed — the bots of each environment the feed serves (the alert's own,
 // and the others where haltBotsOnFeedFailure is on): one live feed serves paper and live alike. halt-env-bots: the
 // bots of the alert's environment only.
-export const PLAYBOOK_ACTIONS = ['halt-feed-bots', 'halt-env-bots', 'halt-service-bot', 'restart-container-once', 'notify'] as const;
+export const PLAYBOOK_ACTIONS = [
+  'halt-feed-bots',
+  'halt-env-bots',
+  'halt-service-bot',
+  'restart-container-once',
+  'notify',
+] as const;
 export type PlaybookAction = (typeof PLAYBOOK_ACTIONS)[number];
 
 const matcherValue = z.string().refine((v) => {
@@ -26,7 +32,9 @@ const matcherValue = z.string().refine((v) => {
 export const playbookRuleSchema = z
   .object({
     name: z.string().min(1).optional(),
-    match: z.record(z.string().min(1), matcherValue).refine((m) => Object.keys(m).length > 0, 'at least one label matcher'),
+    match: z
+      .record(z.string().min(1), matcherValue)
+      .refine((m) => Object.keys(m).length > 0, 'at least one label matcher'),
     actions: z.array(z.enum(PLAYBOOK_ACTIONS)).min(1),
   })
   .strict();
@@ -35,7 +43,11 @@ export type PlaybookRule = z.infer<typeof playbookRuleSchema>;
 export const DEFAULT_PLAYBOOKS: PlaybookRule[] = [
   { name: 'feed alert: halt every bot the feed serves', match: { alertname: '=~Feed.*' }, actions: ['halt-feed-bots'] },
   { name: 'bot drawdown: halt that bot', match: { alertname: 'BotDrawdownBreach' }, actions: ['halt-service-bot'] },
-  { name: 'container down: one restart, verified', match: { alertname: 'TargetDown' }, actions: ['restart-container-once'] },
+  {
+    name: 'container down: one restart, verified',
+    match: { alertname: 'TargetDown' },
+    actions: ['restart-container-once'],
+  },
 ];
 
 export const playbooksSchema = z.array(playbookRuleSchema).default(DEFAULT_PLAYBOOKS);
@@ -48,7 +60,10 @@ export const incidentsSchema = z
       .object({ critical: levels.default(['5m', '15m']), warning: levels.default(['30m']), info: levels.default([]) })
       .strict()
       .prefault({}),
-    escalationLevels: z.array(z.string().min(1)).min(1).default(['primary on-call', 'secondary on-call', 'engineering lead']),
+    escalationLevels: z
+      .array(z.string().min(1))
+      .min(1)
+      .default(['primary on-call', 'secondary on-call', 'engineering lead']),
     silenceOnAck: z.boolean().default(true),
     silenceDuration: duration.default('4h'), // the silence is expired again when the incident closes
     defaultEnvironment: environmentName.default('dev'), // for alerts without an environment label

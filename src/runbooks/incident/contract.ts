@@ -56,7 +56,19 @@ export const incidentInput = z.discriminatedUnion('source', [alertmanagerSource,
 export type IncidentInput = z.input<typeof incidentInput>;
 export type IncidentStart = z.output<typeof incidentInput>;
 
-export type TimelineKind = 'open' | 'alert' | 'severity' | 'action' | 'notify' | 'escalation' | 'ack' | 'silence' | 'note' | 'resolve' | 'close' | 'info';
+export type TimelineKind =
+  | 'open'
+  | 'alert'
+  | 'severity'
+  | 'action'
+  | 'notify'
+  | 'escalation'
+  | 'ack'
+  | 'silence'
+  | 'note'
+  | 'resolve'
+  | 'close'
+  | 'info';
 export interface TimelineEntry {
   at: string; // workflow time, ISO
   kind: TimelineKind;
@@ -124,14 +136,22 @@ export interface IncidentView {
   postmortemPath?: string;
 }
 
-export type IncidentResult = Omit<IncidentView, 'timeline' | 'alerts'> & { alertCount: number; firing: number; timelineLength: number };
+export type IncidentResult = Omit<IncidentView, 'timeline' | 'alerts'> & {
+  alertCount: number;
+  firing: number;
+  timelineLength: number;
+};
 
 export const alertsSignal = defineSignal<[AlertNotification | AlertBatch]>('alerts');
 export const incidentQuery = defineQuery<IncidentView>('incident');
 
 export const ackInput = z.object({ actor: actorName, comment: z.string().trim().max(2000).optional() }).strict();
-export const noteInput = z.object({ actor: actorName, text: z.string().trim().min(1, 'a note needs text').max(4000) }).strict();
-export const resolveInput = z.object({ actor: actorName, summary: z.string().trim().min(1, 'a summary is required').max(4000) }).strict();
+export const noteInput = z
+  .object({ actor: actorName, text: z.string().trim().min(1, 'a note needs text').max(4000) })
+  .strict();
+export const resolveInput = z
+  .object({ actor: actorName, summary: z.string().trim().min(1, 'a summary is required').max(4000) })
+  .strict();
 export type AckInput = z.input<typeof ackInput>;
 export type NoteInput = z.input<typeof noteInput>;
 export type ResolveInput = z.input<typeof resolveInput>;

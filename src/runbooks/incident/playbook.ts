@@ -26,7 +26,10 @@ export async function playbookLoop(rt: IncidentRuntime): Promise<void> {
       const batch = rt.state.alerts.filter((a) => a.status === 'firing' && !a.planned);
       batch.forEach((a) => (a.planned = true));
       const plan = await local
-        .planIncidentActions(rt.state.environment, batch.map((a) => ({ fingerprint: a.fingerprint, labels: a.labels, summary: a.summary })))
+        .planIncidentActions(
+          rt.state.environment,
+          batch.map((a) => ({ fingerprint: a.fingerprint, labels: a.labels, summary: a.summary })),
+        )
         .catch((err: unknown) => {
           rt.record('info', 'atc-ops', `playbook could not be planned: ${failureText(err)}`);
           return [] as PlannedAction[];
@@ -40,7 +43,14 @@ export async function playbookLoop(rt: IncidentRuntime): Promise<void> {
 }
 
 async function runAction(rt: IncidentRuntime, p: PlannedAction): Promise<void> {
-  const record: ActionRecord = { key: p.key, action: p.kind, target: p.target, rule: p.rule, status: 'running', startedAt: nowIso() };
+  const record: ActionRecord = {
+    key: p.key,
+    action: p.kind,
+    target: p.target,
+    rule: p.rule,
+    status: 'running',
+    startedAt: nowIso(),
+  };
   rt.state.actions.push(record);
   if (p.kind === 'skip') {
     Object.assign(record, { status: 'skipped', finishedAt: record.startedAt, detail: p.detail });
@@ -60,24 +70,46 @@ async function runAction(rt: IncidentRuntime, p: PlannedAction): Promise<void> {
   if (verified && !rt.state.firstActionAt) {
     rt.state.firstActionAt = record.finishedAt;
     const seconds = (Date.parse(record.finishedAt!) - Date.parse(rt.state.openedAt)) / 1000;
-    await act.recordIncidentMetric('first-action', rt.state.environment, rt.state.severity, seconds).catch(() => undefined);
+    await act
+      .recordIncidentMetric('first-action', rt.state.environment, rt.state.severity, seconds)
+      .catch(() => undefined);
   }
   if (!verified) await rt.escalate(`first-response action ${p.kind} ${p.target} failed: ${detail}`);
-  if (verified && p.kind === 'restart-container' && p.bot && !rt.state.actions.some((a) => a.key === `halt-bot-after-restart:${p.bot}`)) {
+  if (
+    verified &&
+    p.kind === 'restart-container' &&
+    p.bot &&
+    !rt.state.actions.some((a) => a.key === `halt-bot-after-restart:${p.bot}`)
+  ) {
     // a restarted bot comes back with new orders enabled: halt it, a human resumes it (bot-resume)
-    await runAction(rt, { ...p, key: `halt-bot-after-restart:${p.bot}`, kind: 'halt-bot', target: p.bot, reason: `${p.reason} (its container was restarted by the incident)` });
+    await runAction(rt, {
+      ...p,
+      key: `halt-bot-after-restart:${p.bot}`,
+      kind: 'halt-bot',
+      target: p.bot,
+      reason: `${p.reason} (its container was restarted by the incident)`,
+    });
   }
 }
 
 async function perform(rt: IncidentRuntime, p: PlannedAction): Promise<[boolean, string]> {
   if (p.kind === 'halt-bot') {
     // Out of reach of a cancellation of the incident: a halt that has begun finishes (fail-safe).
-    const r = await CancellationScope.nonCancellable(() => executeChild(botHalt, {
-      workflowId: `${rt.id}-${p.key.startsWith('halt-bot-after-restart') ? 'rehalt' : 'halt'}-${p.target}`,
-      args: [{ environment: p.environment ?? rt.state.environment, service: p.target, reason: `incident ${rt.id}: ${p.reason}`.slice(0, 500), requestedBy: 'atc-ops incident' }],
-      parentClosePolicy: ParentClosePolicy.ABANDON, // a halt in progress finishes even if the incident is terminated
-      workflowExecutionTimeout: '10m',
-    }));
+    const r = await CancellationScope.nonCancellable(() =>
+      executeChild(botHalt, {
+        workflowId: `${rt.id}-${p.key.startsWith('halt-bot-after-restart') ? 'rehalt' : 'halt'}-${p.target}`,
+        args: [
+          {
+            environment: p.environment ?? rt.state.environment,
+            service: p.target,
+            reason: `incident ${rt.id}: ${p.reason}`.slice(0, 500),
+            requestedBy: 'atc-ops incident',
+          },
+        ],
+        parentClosePolicy: ParentClosePolicy.ABANDON, // a halt in progress finishes even if the incident is terminated
+        workflowExecutionTimeout: '10m',
+      }),
+    );
     const safe = r.confirmed || r.path === 'container-stopped';
     return [safe, `${r.path}${r.confirmed ? ', newOrdersEnabled=false read back' : ''}: ${r.detail}`];
   }
@@ -88,7 +120,12 @@ async function perform(rt: IncidentRuntime, p: PlannedAction): Promise<[boolean,
     const timeout = rt.settings.restartVerifyTimeoutMs;
     const w: ContainerWait = await waitAct(timeout).awaitContainerRunning(p.target, timeout);
     const seen = `state ${w.state ?? '?'}, health ${w.health ?? '?'} after ${w.waitedMs} ms`;
-    return [w.running, w.running ? `${restart.detail}; running (${seen})` : `${restart.detail}; NOT running within ${timeout} ms (${seen}); no second restart`];
+    return [
+      w.running,
+      w.running
+        ? `${restart.detail}; running (${seen})`
+        : `${restart.detail}; NOT running within ${timeout} ms (${seen}); no second restart`,
+    ];
   }
   const sent = await rt.notify(`playbook notification: ${p.reason}`, `rule "${p.rule}" matched: ${p.reason}`);
   return [sent, sent ? 'on-call notified' : 'the notification could not be delivered'];

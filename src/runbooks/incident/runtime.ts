@@ -1,5 +1,11 @@
 /** The running incident: its state, settings and flags, the timeline/notify/escalate helpers and the escalation timers. */
-import { condition, proxyActivities, proxyLocalActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  condition,
+  proxyActivities,
+  proxyLocalActivities,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { createIncidentActivities, IncidentSettings } from './activities';
 import { severityKey } from '../shared/messages';
 import { persistent, quickLocal } from '../shared/profiles';
@@ -21,7 +27,10 @@ export class IncidentRuntime {
   private taggedSeverity?: Severity;
   private current?: IncidentSettings;
 
-  constructor(readonly state: IncidentState, settings?: IncidentSettings) {
+  constructor(
+    readonly state: IncidentState,
+    settings?: IncidentSettings,
+  ) {
     this.current = settings;
   }
 
@@ -61,7 +70,13 @@ export class IncidentRuntime {
   async notify(title: string, text: string, severity: Severity = this.state.severity): Promise<boolean> {
     const { environment } = this.state;
     try {
-      await act.notifyIncident({ severity, title: `[incident ${this.id}] ${title}`, text, workflowId: this.id, environment });
+      await act.notifyIncident({
+        severity,
+        title: `[incident ${this.id}] ${title}`,
+        text,
+        workflowId: this.id,
+        environment,
+      });
       return true;
     } catch (err) {
       this.record('info', 'atc-ops', `notification failed: ${err instanceof Error ? err.message : String(err)}`);
@@ -75,7 +90,11 @@ export class IncidentRuntime {
     if (!s.ack && !s.resolution) s.escalation.level = Math.min(s.escalation.level + 1, this.settings.levels.length - 1);
     const to = s.ack ? `${s.ack.actor} (acknowledged)` : this.level(s.escalation.level);
     this.record('escalation', 'atc-ops', `to ${to}: ${reason}`);
-    await this.notify(`escalation to ${to}: ${s.title}`, `${reason}. Acknowledge with: atc ack ${this.id} --as <who>`, s.ack ? s.severity : 'critical');
+    await this.notify(
+      `escalation to ${to}: ${s.title}`,
+      `${reason}. Acknowledge with: atc ack ${this.id} --as <who>`,
+      s.ack ? s.severity : 'critical',
+    );
   }
 
   private stopEscalating(): boolean {

@@ -3,7 +3,14 @@
  * Alerts are kept per fingerprint; a notification changes an alert only when it brings a new status for the same
  * firing episode (same startsAt) or a newer episode, so repeats, retries and HA duplicates change nothing.
  */
-import type { ParsedNotification, AlertRecord, IncidentResult, IncidentStart, IncidentView, TimelineKind } from './contract';
+import type {
+  ParsedNotification,
+  AlertRecord,
+  IncidentResult,
+  IncidentStart,
+  IncidentView,
+  TimelineKind,
+} from './contract';
 import { severityOf, worseSeverity } from './contract';
 
 export type IncidentState = IncidentView & { opened: boolean };
@@ -34,7 +41,14 @@ export function newIncidentState(id: string, start: IncidentStart, at: string): 
 }
 
 /** Appends to the timeline; above the limit the oldest alert-notification entry is dropped (actions and humans stay). */
-export function addTimeline(state: IncidentState, at: string, kind: TimelineKind, actor: string, text: string, limit: number): void {
+export function addTimeline(
+  state: IncidentState,
+  at: string,
+  kind: TimelineKind,
+  actor: string,
+  text: string,
+  limit: number,
+): void {
   state.timeline.push({ at, kind, actor, text: text.length > 1000 ? `${text.slice(0, 997)}...` : text });
   while (state.timeline.length > limit) {
     const i = state.timeline.findIndex((e) => e.kind === 'alert');
@@ -89,19 +103,24 @@ export function applyNotification(state: IncidentState, n: ParsedNotification, a
     if (r.status === 'firing') state.severity = worseSeverity(state.severity, r.severity);
     if (r.service && !state.services.includes(r.service)) state.services.push(r.service);
   }
-  if (state.source === 'alertmanager' && state.title.startsWith('alert group ') && changed[0]) state.title = titleOf(changed[0], state.environment);
+  if (state.source === 'alertmanager' && state.title.startsWith('alert group ') && changed[0])
+    state.title = titleOf(changed[0], state.environment);
   return { changed, duplicates };
 }
 
 function titleOf(a: AlertRecord, environment: string): string {
-  return `${a.alertname}${a.service ? ` on ${a.service}` : ''} (${environment})${a.summary ? `: ${a.summary}` : ''}`.slice(0, 200);
+  return `${a.alertname}${a.service ? ` on ${a.service}` : ''} (${environment})${a.summary ? `: ${a.summary}` : ''}`.slice(
+    0,
+    200,
+  );
 }
 
 /** One line per notification that changed something: what fired, what resolved. */
 export function describeChanges(n: ParsedNotification, applied: Applied): string {
   const firing = applied.changed.filter((a) => a.status === 'firing');
   const resolved = applied.changed.filter((a) => a.status === 'resolved');
-  const list = (as: AlertRecord[]) => as.slice(0, 5).map(describeAlert).join(', ') + (as.length > 5 ? ` +${as.length - 5} more` : '');
+  const list = (as: AlertRecord[]) =>
+    as.slice(0, 5).map(describeAlert).join(', ') + (as.length > 5 ? ` +${as.length - 5} more` : '');
   const parts = [];
   if (firing.length) parts.push(`${firing.length} firing: ${list(firing)}`);
   if (resolved.length) parts.push(`${resolved.length} resolved: ${list(resolved)}`);

@@ -6,7 +6,14 @@
  * Compensations on close, and on cancellation (`atc cancel`, the UI): the silence is expired, the postmortem written,
  * on-call told. Never resumes bots. Long incidents continue as new with their state.
  */
-import { allHandlersFinished, CancellationScope, condition, continueAsNew, isCancellation, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  CancellationScope,
+  condition,
+  continueAsNew,
+  isCancellation,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { IncidentSettings } from './activities';
 import { setOutcome, tagExecution, validateInput } from '../shared/steps';
 import { installHandlers } from './handlers';
@@ -45,13 +52,21 @@ export async function incident(raw: IncidentInput, carried?: IncidentCarry): Pro
     tagExecution('incident', state.environment, state.services[0]);
     void background(rt.escalationLoop());
 
-    const closeable = () => state.opened && rt.busy === 0 && firingCount(state) === 0 && (!needsHumanResolve(state) || Boolean(state.resolution));
+    const closeable = () =>
+      state.opened &&
+      rt.busy === 0 &&
+      firingCount(state) === 0 &&
+      (!needsHumanResolve(state) || Boolean(state.resolution));
     await condition(() => closeable() || rt.shouldContinueAsNew());
     if (!closeable()) {
       rt.draining = true;
       await playbook;
       await condition(allHandlersFinished);
-      rt.record('info', 'atc-ops', `continued as new (run ${state.runs + 1}) after ${workflowInfo().historyLength} history events`);
+      rt.record(
+        'info',
+        'atc-ops',
+        `continued as new (run ${state.runs + 1}) after ${workflowInfo().historyLength} history events`,
+      );
       return continueAsNew<typeof incident>(raw, { state, settings });
     }
     rt.closing = true;
@@ -62,7 +77,9 @@ export async function incident(raw: IncidentInput, carried?: IncidentCarry): Pro
     if (!isCancellation(err) || state.status === 'closed') throw err;
     // Cancelled by a person: close with the compensations, out of reach of the cancellation, then end as cancelled.
     rt.closing = true;
-    await CancellationScope.nonCancellable(() => close(rt, `cancelled by request with ${firingCount(state)} alert(s) still firing`));
+    await CancellationScope.nonCancellable(() =>
+      close(rt, `cancelled by request with ${firingCount(state)} alert(s) still firing`),
+    );
     throw err;
   }
 }
@@ -82,14 +99,16 @@ async function open(rt: IncidentRuntime, manual?: { requestedBy?: string; summar
   const actor = manual ? (manual.requestedBy ?? 'unknown') : 'alertmanager';
   rt.record('open', actor, `opened (${s.severity}): ${s.title}${manual?.summary ? ` — ${manual.summary}` : ''}`);
   const how = `Acknowledge: atc ack ${s.id} --as <who>. Timeline: atc show ${s.id}`;
-  if (await rt.notify(`opened (${s.severity}) for ${rt.level(0)}: ${s.title}`, how)) rt.record('notify', 'atc-ops', `${rt.level(0)} notified`);
+  if (await rt.notify(`opened (${s.severity}) for ${rt.level(0)}: ${s.title}`, how))
+    rt.record('notify', 'atc-ops', `${rt.level(0)} notified`);
   await act.recordIncidentMetric('opened', s.environment, s.severity).catch(() => undefined);
 }
 
 async function close(rt: IncidentRuntime, cancelled?: string): Promise<IncidentResult> {
   const s = rt.state;
   Object.assign(s, { status: 'closed', closedAt: nowIso() });
-  const by = cancelled ?? (s.resolution ? `resolved by ${s.resolution.actor}: ${s.resolution.text}` : 'every alert resolved');
+  const by =
+    cancelled ?? (s.resolution ? `resolved by ${s.resolution.actor}: ${s.resolution.text}` : 'every alert resolved');
   rt.record('close', s.resolution?.actor ?? 'atc-ops', `closed: ${by}`);
   if (s.silence && !s.silence.expiredAt) {
     try {

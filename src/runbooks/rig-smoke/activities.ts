@@ -8,7 +8,10 @@ export function createSmokeActivities(deps: ActivityDeps) {
     async smokeListContainers(): Promise<SmokeFinding> {
       const list = await deps.containers.listContainers();
       const running = list.filter((c) => c.state === 'running');
-      return { ok: list.length > 0, detail: `${running.length}/${list.length} running: ${list.map((c) => `${c.name}(${c.state})`).join(', ')}` };
+      return {
+        ok: list.length > 0,
+        detail: `${running.length}/${list.length} running: ${list.map((c) => `${c.name}(${c.state})`).join(', ')}`,
+      };
     },
     async smokeQueryPrometheus(): Promise<SmokeFinding> {
       const result = await deps.metrics.query('up');
@@ -17,21 +20,35 @@ export function createSmokeActivities(deps: ActivityDeps) {
     },
     async smokeListAlerts(): Promise<SmokeFinding> {
       const alerts = await deps.alerts.listAlerts({ active: true });
-      return { ok: true, detail: `${alerts.length} active alert(s)${alerts.length ? `: ${alerts.map((a) => a.labels.alertname).join(', ')}` : ''}` };
+      return {
+        ok: true,
+        detail: `${alerts.length} active alert(s)${alerts.length ? `: ${alerts.map((a) => a.labels.alertname).join(', ')}` : ''}`,
+      };
     },
     async smokeSelectTrading(): Promise<SmokeFinding> {
-      const r = await deps.sql.query<{ n: string; latest: Date | null }>('trading', 'SELECT count(*) AS n, max(ts) AS latest FROM bars');
+      const r = await deps.sql.query<{ n: string; latest: Date | null }>(
+        'trading',
+        'SELECT count(*) AS n, max(ts) AS latest FROM bars',
+      );
       const row = r.rows[0];
-      return { ok: Number(row?.n ?? 0) > 0, detail: `trading.bars: ${row?.n ?? 0} rows, latest ${row?.latest ? new Date(row.latest).toISOString() : 'none'}` };
+      return {
+        ok: Number(row?.n ?? 0) > 0,
+        detail: `trading.bars: ${row?.n ?? 0} rows, latest ${row?.latest ? new Date(row.latest).toISOString() : 'none'}`,
+      };
     },
     async smokeReadBotState(service: string): Promise<SmokeFinding> {
       const bot = deps.config.services.find((s) => s.name === service && s.role === 'bot');
       if (!bot?.controlUrl) throw new BadInputError(`no bot named ${service}`);
       const state = await deps.bots.state(bot.controlUrl);
-      return { ok: true, detail: `${service}: newOrdersEnabled=${state.newOrdersEnabled} openOrders=${state.openOrders} mode=${state.mode}` };
+      return {
+        ok: true,
+        detail: `${service}: newOrdersEnabled=${state.newOrdersEnabled} openOrders=${state.openOrders} mode=${state.mode}`,
+      };
     },
     async listBots(environment?: string): Promise<string[]> {
-      return deps.config.services.filter((s) => s.role === 'bot' && (!environment || s.environments.includes(environment))).map((s) => s.name);
+      return deps.config.services
+        .filter((s) => s.role === 'bot' && (!environment || s.environments.includes(environment)))
+        .map((s) => s.name);
     },
   };
 }

@@ -23,7 +23,10 @@ export async function rigSmoke(raw: RigSmokeInput): Promise<RigSmokeResult> {
     ['prometheus: query up', () => act.smokeQueryPrometheus()],
     ['alertmanager: list alerts', () => act.smokeListAlerts()],
     ['postgres: select from trading', () => act.smokeSelectTrading()],
-    ...bots.map((b): [string, () => Promise<SmokeFinding>] => [`bot control: ${b} state`, () => act.smokeReadBotState(b)]),
+    ...bots.map((b): [string, () => Promise<SmokeFinding>] => [
+      `bot control: ${b} state`,
+      () => act.smokeReadBotState(b),
+    ]),
   ];
   const findings: RigSmokeResult['findings'] = [];
   for (let round = 1; round <= input.rounds; round++) {

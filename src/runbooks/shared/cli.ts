@@ -25,7 +25,11 @@ export interface RunbookEntry {
   render(result: unknown): string;
 }
 
-export const stamp = (d: Date): string => d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+export const stamp = (d: Date): string =>
+  d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /**
@@ -36,11 +40,22 @@ export function configProblems(input: Record<string, unknown>, config: AtcConfig
   const problems: string[] = [];
   const has = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
   const env = str(input.environment);
-  if (env !== undefined && !has(config.environments, env)) problems.push(`environment: unknown environment "${env}" (configured: ${Object.keys(config.environments).join(', ')})`);
+  if (env !== undefined && !has(config.environments, env))
+    problems.push(
+      `environment: unknown environment "${env}" (configured: ${Object.keys(config.environments).join(', ')})`,
+    );
   const service = str(input.service);
   const known = config.services.filter((s) => env === undefined || s.environments.includes(env)).map((s) => s.name);
-  if (service !== undefined && !known.includes(service)) problems.push(`service: unknown service "${service}"${env ? ` in ${env}` : ''} (configured: ${known.join(', ') || 'none'})`);
-  const databases = [input.database, ...(Array.isArray(input.databases) ? input.databases : [])].filter((d): d is string => typeof d === 'string');
-  for (const d of databases.filter((x) => !has(config.databases, x))) problems.push(`database: unknown database "${d}" (configured: ${Object.keys(config.databases).join(', ') || 'none'})`);
+  if (service !== undefined && !known.includes(service))
+    problems.push(
+      `service: unknown service "${service}"${env ? ` in ${env}` : ''} (configured: ${known.join(', ') || 'none'})`,
+    );
+  const databases = [input.database, ...(Array.isArray(input.databases) ? input.databases : [])].filter(
+    (d): d is string => typeof d === 'string',
+  );
+  for (const d of databases.filter((x) => !has(config.databases, x)))
+    problems.push(
+      `database: unknown database "${d}" (configured: ${Object.keys(config.databases).join(', ') || 'none'})`,
+    );
   return problems;
 }

@@ -9,14 +9,18 @@ export function toActivityFailure(err: unknown): ApplicationFailure {
   if (err instanceof ApplicationFailure) return err;
   if (err instanceof AtcError) {
     const retryable = err.kind === 'transient' || err.kind === 'unreachable';
-    return retryable ? ApplicationFailure.retryable(err.message, err.name) : ApplicationFailure.nonRetryable(err.message, err.name);
+    return retryable
+      ? ApplicationFailure.retryable(err.message, err.name)
+      : ApplicationFailure.nonRetryable(err.message, err.name);
   }
   if (isConnectionError(err)) return ApplicationFailure.retryable(errorMessage(err), 'UnreachableError');
   return ApplicationFailure.retryable(errorMessage(err), 'Error');
 }
 
 /** Wraps every function of an activity object so that thrown errors pass through `toActivityFailure`. */
-export function withFailureBoundary<T extends Record<string, (...args: never[]) => Promise<unknown>>>(activities: T): T {
+export function withFailureBoundary<T extends Record<string, (...args: never[]) => Promise<unknown>>>(
+  activities: T,
+): T {
   const wrapped: Record<string, unknown> = {};
   for (const [name, fn] of Object.entries(activities)) {
     wrapped[name] = async (...args: never[]) => {
@@ -37,13 +41,19 @@ export function withFailureBoundary<T extends Record<string, (...args: never[]) 
  */
 export function failureText(err: unknown): string {
   let e: unknown = err;
-  while (e instanceof Error && e.cause instanceof Error && (e instanceof ActivityFailure || e instanceof ChildWorkflowFailure || e.name === 'WorkflowFailedError')) e = e.cause;
+  while (
+    e instanceof Error &&
+    e.cause instanceof Error &&
+    (e instanceof ActivityFailure || e instanceof ChildWorkflowFailure || e.name === 'WorkflowFailedError')
+  )
+    e = e.cause;
   return e instanceof Error ? e.message : String(e);
 }
 
 /** Workflow side: an activity that refused its input (BadInputError) fails the workflow at once, non-retryably. */
 export function badInput(err: unknown): never {
   const cause = err instanceof ActivityFailure ? err.cause : undefined;
-  if (cause instanceof ApplicationFailure && cause.type === 'BadInputError') throw ApplicationFailure.nonRetryable(`invalid input: ${failureText(err)}`, 'BadInput');
+  if (cause instanceof ApplicationFailure && cause.type === 'BadInputError')
+    throw ApplicationFailure.nonRetryable(`invalid input: ${failureText(err)}`, 'BadInput');
   throw err;
 }

@@ -7,7 +7,13 @@ export const environmentKey = defineSearchAttributeKey('AtcEnvironment', 'KEYWOR
 export const serviceKey = defineSearchAttributeKey('AtcService', 'KEYWORD');
 export const outcomeKey = defineSearchAttributeKey('AtcOutcome', 'KEYWORD');
 export const severityKey = defineSearchAttributeKey('AtcSeverity', 'KEYWORD'); // incidents: critical | warning | info
-export const SEARCH_ATTRIBUTE_NAMES = [runbookKey.name, environmentKey.name, serviceKey.name, outcomeKey.name, severityKey.name] as const;
+export const SEARCH_ATTRIBUTE_NAMES = [
+  runbookKey.name,
+  environmentKey.name,
+  serviceKey.name,
+  outcomeKey.name,
+  severityKey.name,
+] as const;
 
 export type StepStatus = 'running' | 'ok' | 'failed' | 'skipped' | 'waiting';
 export interface StepRecord {

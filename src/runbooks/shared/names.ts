@@ -8,7 +8,8 @@ import { z } from 'zod';
 export const NAME_PATTERN = /^[a-z][a-z0-9_-]{0,62}$/;
 export const isName = (v: string | undefined): v is string => v !== undefined && NAME_PATTERN.test(v);
 /** A config name, with an example of what is meant in the message. */
-export const nameOf = (what = 'lower-case letters, digits, _ or -, starting with a letter') => z.string().regex(NAME_PATTERN, what);
+export const nameOf = (what = 'lower-case letters, digits, _ or -, starting with a letter') =>
+  z.string().regex(NAME_PATTERN, what);
 
 export const environmentName = nameOf('an environment name such as dev, paper or live');
 export const serviceName = nameOf('a service name such as bot_paper');

@@ -2,12 +2,22 @@
 import { ApplicationFailure, log, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { z } from 'zod';
 import { describeIssues } from './names';
-import { outcomeKey, progressQuery, runbookKey, environmentKey, serviceKey, type Outcome, type Progress, type StepStatus } from './messages';
+import {
+  outcomeKey,
+  progressQuery,
+  runbookKey,
+  environmentKey,
+  serviceKey,
+  type Outcome,
+  type Progress,
+  type StepStatus,
+} from './messages';
 
 /** Validates a workflow input; a bad input fails the workflow at once, non-retryably, with the reasons. */
 export function validateInput<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
   const result = schema.safeParse(raw ?? {});
-  if (!result.success) throw ApplicationFailure.nonRetryable(`invalid input: ${describeIssues(result.error)}`, 'BadInput');
+  if (!result.success)
+    throw ApplicationFailure.nonRetryable(`invalid input: ${describeIssues(result.error)}`, 'BadInput');
   return result.data;
 }
 

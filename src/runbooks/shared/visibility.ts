@@ -16,7 +16,10 @@ export interface OpenExecution {
 
 export interface RunningWork {
   /** Running executions of a runbook, optionally narrowed to an environment, service or severity. */
-  running(runbook: string, where?: { environment?: string; service?: string; severity?: string }): Promise<OpenExecution[]>;
+  running(
+    runbook: string,
+    where?: { environment?: string; service?: string; severity?: string },
+  ): Promise<OpenExecution[]>;
   close(): Promise<void>;
 }
 
@@ -39,7 +42,13 @@ export function createRunningWork(config: AtcConfig): RunningWork {
         for await (const w of (await connect()).workflow.list({ query: clauses.join(' AND ') })) {
           const sa = w.searchAttributes as Record<string, unknown[] | undefined>;
           const first = (k: string) => (sa[k]?.[0] as string | undefined) ?? undefined;
-          out.push({ workflowId: w.workflowId, runbook: first('AtcRunbook'), environment: first('AtcEnvironment'), service: first('AtcService'), severity: first('AtcSeverity') });
+          out.push({
+            workflowId: w.workflowId,
+            runbook: first('AtcRunbook'),
+            environment: first('AtcEnvironment'),
+            service: first('AtcService'),
+            severity: first('AtcSeverity'),
+          });
         }
       } catch (err) {
         throw new UnreachableError(`Temporal visibility query failed: ${errorMessage(err)}`);

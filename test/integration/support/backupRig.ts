@@ -17,7 +17,13 @@ import { rigState } from '../../support/rig';
 export const pgPassword = () => readFileSync(path.join(rigState().dir, 'secrets', 'pg-password'), 'utf8').trim();
 
 export async function withPg<T>(database: string, fn: (c: PgClient) => Promise<T>): Promise<T> {
-  const c = new PgClient({ host: '127.0.0.1', port: rigState().ports.postgres, user: 'atc', password: pgPassword(), database });
+  const c = new PgClient({
+    host: '127.0.0.1',
+    port: rigState().ports.postgres,
+    user: 'atc',
+    password: pgPassword(),
+    database,
+  });
   await c.connect();
   try {
     return await fn(c);
@@ -26,17 +32,25 @@ export async function withPg<T>(database: string, fn: (c: PgClient) => Promise<T
   }
 }
 
-export const dropDb = (name: string) => withPg('postgres', (c) => c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`));
+export const dropDb = (name: string) =>
+  withPg('postgres', (c) => c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`));
 export async function createDb(name: string, setup: string): Promise<void> {
   await dropDb(name);
   await withPg('postgres', (c) => c.query(`CREATE DATABASE ${quoteIdent(name)}`));
   if (setup) await withPg(name, (c) => c.query(setup));
 }
 export const databasesLike = (pattern: string) =>
-  withPg('postgres', async (c) => (await c.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1 ORDER BY 1', [pattern])).rows.map((r) => r.datname));
+  withPg('postgres', async (c) =>
+    (
+      await c.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1 ORDER BY 1', [pattern])
+    ).rows.map((r) => r.datname),
+  );
 
 /** Per user table: exact rows and the md5 of its content; `upTo` limits a table to rows with ts <= the given time. */
-export async function tableChecksums(database: string, upTo: Record<string, Date> = {}): Promise<Record<string, { rows: number; md5: string }>> {
+export async function tableChecksums(
+  database: string,
+  upTo: Record<string, Date> = {},
+): Promise<Record<string, { rows: number; md5: string }>> {
   return withPg(database, async (c) => {
     const tables = await c.query<{ schema: string; name: string }>(
       `SELECT n.nspname AS schema, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -63,7 +77,11 @@ export interface TestSetup {
 }
 
 /** A copy of the rig's config: extra databases, a data folder of its own (unless keepDataDir), a private task queue. */
-export function writeTestConfig(name: string, mutate: (raw: Record<string, Record<string, unknown>>) => void, opts: { keepDataDir?: boolean } = {}): TestSetup {
+export function writeTestConfig(
+  name: string,
+  mutate: (raw: Record<string, Record<string, unknown>>) => void,
+  opts: { keepDataDir?: boolean } = {},
+): TestSetup {
   const state = rigState();
   const raw = parse(readFileSync(state.configPath, 'utf8')) as Record<string, Record<string, unknown>>;
   const taskQueue = `${name}-${randomUUID().slice(0, 8)}`;
@@ -78,7 +96,11 @@ export function writeTestConfig(name: string, mutate: (raw: Record<string, Recor
 }
 
 /** The rig's database entry, pointing at another PostgreSQL database name. */
-export function dbEntry(raw: Record<string, Record<string, unknown>>, database: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function dbEntry(
+  raw: Record<string, Record<string, unknown>>,
+  database: string,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return { ...(raw.databases!.trading as Record<string, unknown>), database, ...extra };
 }
 
@@ -97,4 +119,3 @@ export async function pgToolPids(needle: string): Promise<number[]> {
   }
   return pids;
 }
-

@@ -16,7 +16,10 @@ function simPort(service: string): number {
 }
 
 async function getJson<T>(service: string, path: string, init?: RequestInit): Promise<T> {
-  const res = await fetch(`http://127.0.0.1:${simPort(service)}${path}`, { ...init, signal: AbortSignal.timeout(3000) });
+  const res = await fetch(`http://127.0.0.1:${simPort(service)}${path}`, {
+    ...init,
+    signal: AbortSignal.timeout(3000),
+  });
   if (!res.ok) throw new Error(`${service} ${path}: HTTP ${res.status}`);
   return (await res.json()) as T;
 }
@@ -28,7 +31,8 @@ export interface SimBotState {
   faults: string[];
 }
 export const simBotState = (service: string) => getJson<SimBotState>(service, '/sim/state');
-export const controlState = (service: string) => getJson<{ newOrdersEnabled: boolean; openOrders: number; mode: string }>(service, '/control/state');
+export const controlState = (service: string) =>
+  getJson<{ newOrdersEnabled: boolean; openOrders: number; mode: string }>(service, '/control/state');
 
 export function rigDocker(): Docker {
   return new Docker({ socketPath: rigState().dockerSocket });
@@ -42,11 +46,20 @@ export async function restoreBot(service: string): Promise<void> {
   if (!(await containerRunning(service))) await rigDocker().getContainer(service).start();
   await waitFor(`${service} answering`, async () => Boolean(await simBotState(service)), { timeoutMs: 30_000 });
   await getJson(service, '/sim/clear', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-  if (!(await controlState(service)).newOrdersEnabled) await getJson(service, '/control/resume', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  if (!(await controlState(service)).newOrdersEnabled)
+    await getJson(service, '/control/resume', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
 }
 
 export async function clearFeed(): Promise<void> {
-  await getJson('live_connector', '/sim/clear', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  await getJson('live_connector', '/sim/clear', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
 }
 
 const alertmanager = () => createAlertmanagerClient(rigConfig().alertmanager.url);
@@ -73,20 +86,32 @@ export async function expireSilence(id: string): Promise<void> {
 /** Expires what bot-halt left for this bot (a test that fails half-way must not leave silences behind). */
 export async function expireHaltSilences(service: string): Promise<void> {
   for (const s of await silences()) {
-    if (s.state !== 'expired' && s.createdBy === 'atc-ops bot-halt' && s.matchers.some((m) => m.value === service)) await expireSilence(s.id);
+    if (s.state !== 'expired' && s.createdBy === 'atc-ops bot-halt' && s.matchers.some((m) => m.value === service))
+      await expireSilence(s.id);
   }
 }
 
 /** The daily check's feed section, exactly as the runbooks run it. */
 export async function feedSection(environment: string): Promise<CheckSection> {
   const config = rigConfig();
-  return checkFeedSection({ config, metrics: createPrometheusClient(config.prometheus.url) } as ActivityDeps, environment);
+  return checkFeedSection(
+    { config, metrics: createPrometheusClient(config.prometheus.url) } as ActivityDeps,
+    environment,
+  );
 }
 
-export async function waitForFeed(environment: string, wanted: (s: CheckSection['status']) => boolean, timeoutMs = 60_000): Promise<CheckSection> {
-  return waitFor(`feed in ${environment}`, async () => {
-    const section = await feedSection(environment);
-    if (!wanted(section.status)) throw new Error(`still ${section.status}`);
-    return section;
-  }, { timeoutMs, everyMs: 250 });
+export async function waitForFeed(
+  environment: string,
+  wanted: (s: CheckSection['status']) => boolean,
+  timeoutMs = 60_000,
+): Promise<CheckSection> {
+  return waitFor(
+    `feed in ${environment}`,
+    async () => {
+      const section = await feedSection(environment);
+      if (!wanted(section.status)) throw new Error(`still ${section.status}`);
+      return section;
+    },
+    { timeoutMs, everyMs: 250 },
+  );
 }

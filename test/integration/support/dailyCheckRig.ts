@@ -51,17 +51,27 @@ const runners: Partial<Record<SectionName, SectionRunner>> = {
 };
 
 /** Polls one section in-process until `ok(section)`; the last section is returned either way. */
-export async function waitSection(name: SectionName, env: string, ok: (s: CheckSection) => boolean, timeoutMs = 60_000): Promise<CheckSection> {
+export async function waitSection(
+  name: SectionName,
+  env: string,
+  ok: (s: CheckSection) => boolean,
+  timeoutMs = 60_000,
+): Promise<CheckSection> {
   let last = await runners[name]!(rigDeps(), env);
   if (ok(last)) return last;
-  const found = await waitFor(`${env} ${name} section`, async () => {
-    last = await runners[name]!(rigDeps(), env);
-    return ok(last) && last;
-  }, { timeoutMs, everyMs: 250 }).catch(() => undefined);
+  const found = await waitFor(
+    `${env} ${name} section`,
+    async () => {
+      last = await runners[name]!(rigDeps(), env);
+      return ok(last) && last;
+    },
+    { timeoutMs, everyMs: 250 },
+  ).catch(() => undefined);
   return found ?? last; // the caller asserts on the last section seen
 }
 
-export const itemOf = (s: CheckSection | undefined, name: string): CheckItem | undefined => s?.items.find((i) => i.name === name);
+export const itemOf = (s: CheckSection | undefined, name: string): CheckItem | undefined =>
+  s?.items.find((i) => i.name === name);
 export const itemStatus = (name: string, status: string) => (s: CheckSection) => itemOf(s, name)?.status === status;
 
 export async function runDailyCheck(env: string): Promise<{ code: number; result: DailyCheckResult; stderr: string }> {
@@ -75,7 +85,8 @@ export async function runDailyCheck(env: string): Promise<{ code: number; result
   return { code: r.code, result, stderr: r.stderr };
 }
 
-export const sectionOf = (r: DailyCheckResult, name: SectionName): CheckSection => r.sections.find((s) => s.section === name)!;
+export const sectionOf = (r: DailyCheckResult, name: SectionName): CheckSection =>
+  r.sections.find((s) => s.section === name)!;
 
 /**
  * The shared reset (resetRig: simulators running without faults, incidents closed, bots resumed), then waits until
@@ -86,7 +97,10 @@ export async function restoreRig(): Promise<void> {
   await resetRig();
   const waitOk = async (name: SectionName, env: string) => {
     const s = await waitSection(name, env, (x) => x.status === 'OK', 90_000);
-    if (s.status !== 'OK') throw new Error(`the rig did not recover: ${env} ${name} is ${s.status}: ${JSON.stringify(s.items.filter((i) => i.status !== 'OK'))}`);
+    if (s.status !== 'OK')
+      throw new Error(
+        `the rig did not recover: ${env} ${name} is ${s.status}: ${JSON.stringify(s.items.filter((i) => i.status !== 'OK'))}`,
+      );
   };
   for (const env of ['dev', 'paper']) for (const name of ['system', 'feed', 'alerts'] as const) await waitOk(name, env);
   await resetRig();

@@ -19,7 +19,9 @@ export async function temporalClient(): Promise<Client> {
 }
 
 /** Every container of the service: its own name or a retired <name>-atc-old-<id>. */
-export async function containersOf(service: string): Promise<{ name: string; image: string; state: string; id: string }[]> {
+export async function containersOf(
+  service: string,
+): Promise<{ name: string; image: string; state: string; id: string }[]> {
   const all = await docker().listContainers({ all: true });
   return all
     .map((c) => ({ name: (c.Names[0] ?? '').replace(/^\//, ''), image: c.Image, state: c.State, id: c.Id }))
@@ -37,7 +39,15 @@ export const inspect = (name: string): Promise<Docker.ContainerInspectInfo> => d
 
 /** The parts of an inspect that a restore must keep exactly. */
 export function configOf(i: Docker.ContainerInspectInfo) {
-  return { Id: i.Id, Image: i.Image, Env: i.Config.Env, Labels: i.Config.Labels, Cmd: i.Config.Cmd, Healthcheck: i.Config.Healthcheck, HostConfig: i.HostConfig };
+  return {
+    Id: i.Id,
+    Image: i.Image,
+    Env: i.Config.Env,
+    Labels: i.Config.Labels,
+    Cmd: i.Config.Cmd,
+    Healthcheck: i.Config.Healthcheck,
+    HostConfig: i.HostConfig,
+  };
 }
 
 export async function runJson(args: string[]): Promise<{ code: number; result: DeployResult; stderr: string }> {
@@ -66,7 +76,11 @@ export async function settleRig(): Promise<void> {
 export async function backToBase(service: string): Promise<void> {
   const info = await inspect(service);
   if (info.Config.Image === BASE_IMAGE) return;
-  const env = rigConfig().services.find((s) => s.name === service)!.environments.find((e) => e !== 'dev')!;
-  const r = await atc(['run', 'deploy', '--env', env, '--service', service, '--image', BASE_IMAGE, '--as', 'test'], { timeoutMs: 180_000 });
+  const env = rigConfig()
+    .services.find((s) => s.name === service)!
+    .environments.find((e) => e !== 'dev')!;
+  const r = await atc(['run', 'deploy', '--env', env, '--service', service, '--image', BASE_IMAGE, '--as', 'test'], {
+    timeoutMs: 180_000,
+  });
   if (r.code !== 0) throw new Error(`could not put ${service} back on ${BASE_IMAGE}: ${r.stdout}${r.stderr}`);
 }

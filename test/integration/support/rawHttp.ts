@@ -39,15 +39,20 @@ export function rawRequest(r: RawRequest): Promise<RawResponse> {
     const headers: Record<string, string> = { host: '127.0.0.1', connection: 'close', ...r.headers };
     const body = r.body === undefined ? undefined : Buffer.isBuffer(r.body) ? r.body : Buffer.from(r.body, 'utf8');
     const chunked = r.chunks !== undefined && headers['transfer-encoding'] === 'chunked';
-    if (body && !Object.keys(headers).some((k) => k.toLowerCase() === 'content-length')) headers['content-length'] = String(body.length);
-    const head = `${r.method ?? 'POST'} ${r.path ?? '/webhooks/alertmanager'} HTTP/1.1\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n`;
+    if (body && !Object.keys(headers).some((k) => k.toLowerCase() === 'content-length'))
+      headers['content-length'] = String(body.length);
+    const head = `${r.method ?? 'POST'} ${r.path ?? '/webhooks/alertmanager'} HTTP/1.1\r\n${Object.entries(headers)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join('\r\n')}\r\n\r\n`;
     sock.write(head);
     if (!r.chunks) {
       if (body) sock.write(body);
       return;
     }
     const chunk = Buffer.alloc(r.chunks.size, 0x20);
-    const framed = chunked ? Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]) : chunk;
+    const framed = chunked
+      ? Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')])
+      : chunk;
     void (async () => {
       for (let i = 0; i < r.chunks!.count && !closed && received === ''; i++) {
         if (!sock.write(framed)) await new Promise((res) => sock.once('drain', res).once('close', res));
@@ -60,7 +65,7 @@ export function rawRequest(r: RawRequest): Promise<RawResponse> {
 
 function dechunk(raw: string): string {
   let out = '';
-  for (let at = 0; at < raw.length; ) {
+  for (let at = 0; at < raw.length;) {
     const eol = raw.indexOf('\r\n', at);
     const size = parseInt(raw.slice(at, eol), 16);
     if (!(size > 0)) break;
@@ -74,7 +79,10 @@ function dechunk(raw: string): string {
 export class TcpProxy {
   private server?: net.Server;
   private readonly sockets = new Set<net.Socket>();
-  constructor(readonly port: number, readonly target: number) {}
+  constructor(
+    readonly port: number,
+    readonly target: number,
+  ) {}
 
   async start(): Promise<void> {
     const server = net.createServer((client) => {
@@ -86,7 +94,9 @@ export class TcpProxy {
       }
       client.pipe(upstream).pipe(client);
     });
-    await new Promise<void>((resolve, reject) => server.once('error', reject).listen(this.port, '127.0.0.1', () => resolve()));
+    await new Promise<void>((resolve, reject) =>
+      server.once('error', reject).listen(this.port, '127.0.0.1', () => resolve()),
+    );
     this.server = server;
   }
 

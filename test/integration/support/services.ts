@@ -4,7 +4,17 @@
  * by its pid; `stop()` also removes the temp folder.
  */
 import { execFile, spawn } from 'node:child_process';
-import { appendFileSync, chownSync, closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  chownSync,
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -63,7 +73,14 @@ function startDaemon(name: string, command: string, args: string[], dir: string)
 const httpReady = (url: string) => async () => (await fetch(url, { signal: AbortSignal.timeout(1000) })).ok;
 const tempDir = (prefix: string) => mkdtempSync(path.join(os.tmpdir(), prefix));
 
-async function service(name: string, dir: string, port: number, pid: number, ready: () => Promise<boolean>, signal: NodeJS.Signals = 'SIGTERM'): Promise<Service> {
+async function service(
+  name: string,
+  dir: string,
+  port: number,
+  pid: number,
+  ready: () => Promise<boolean>,
+  signal: NodeJS.Signals = 'SIGTERM',
+): Promise<Service> {
   const stop = async () => {
     await stopPid(pid, signal);
     rmSync(dir, { recursive: true, force: true });
@@ -83,7 +100,12 @@ export async function startPrometheus(): Promise<Service> {
   const port = await freePort();
   const config = `global: {scrape_interval: 1s, evaluation_interval: 1s}\nscrape_configs:\n  - job_name: prometheus\n    static_configs: [{targets: ['127.0.0.1:${port}']}]\n`;
   writeFileSync(path.join(dir, 'prometheus.yml'), config);
-  const args = [`--config.file=${dir}/prometheus.yml`, `--storage.tsdb.path=${dir}/data`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'];
+  const args = [
+    `--config.file=${dir}/prometheus.yml`,
+    `--storage.tsdb.path=${dir}/data`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    '--log.level=warn',
+  ];
   const pid = startDaemon('prometheus', '/usr/bin/prometheus', args, dir);
   return service('prometheus', dir, port, pid, httpReady(`http://127.0.0.1:${port}/-/ready`));
 }
@@ -91,8 +113,17 @@ export async function startPrometheus(): Promise<Service> {
 export async function startAlertmanager(): Promise<Service> {
   const dir = tempDir('atc-it-am-');
   const port = await freePort();
-  writeFileSync(path.join(dir, 'alertmanager.yml'), "route: {receiver: 'null', group_wait: 1s}\nreceivers: [{name: 'null'}]\n");
-  const args = [`--config.file=${dir}/alertmanager.yml`, `--storage.path=${dir}/data`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address=', '--log.level=warn'];
+  writeFileSync(
+    path.join(dir, 'alertmanager.yml'),
+    "route: {receiver: 'null', group_wait: 1s}\nreceivers: [{name: 'null'}]\n",
+  );
+  const args = [
+    `--config.file=${dir}/alertmanager.yml`,
+    `--storage.path=${dir}/data`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    '--cluster.listen-address=',
+    '--log.level=warn',
+  ];
   const pid = startDaemon('alertmanager', '/usr/bin/prometheus-alertmanager', args, dir);
   return service('alertmanager', dir, port, pid, httpReady(`http://127.0.0.1:${port}/-/ready`));
 }
@@ -113,9 +144,24 @@ export async function startPostgres(): Promise<PostgresService> {
   chownSync(dir, uid, gid);
   chownSync(passwordFile, uid, gid);
   const data = path.join(dir, 'data');
-  const asPostgres = (bin: string, args: string[]) => run('runuser', ['-u', 'postgres', '--', path.join(PG_BIN, bin), ...args], { timeout: 120_000 });
-  await asPostgres('initdb', ['-D', data, '-U', 'postgres', `--pwfile=${passwordFile}`, '--auth-local=trust', '--auth-host=scram-sha-256', '--no-sync', '-E', 'UTF8']);
-  appendFileSync(path.join(data, 'postgresql.conf'), `port = ${port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '${dir}'\nfsync = off\n`);
+  const asPostgres = (bin: string, args: string[]) =>
+    run('runuser', ['-u', 'postgres', '--', path.join(PG_BIN, bin), ...args], { timeout: 120_000 });
+  await asPostgres('initdb', [
+    '-D',
+    data,
+    '-U',
+    'postgres',
+    `--pwfile=${passwordFile}`,
+    '--auth-local=trust',
+    '--auth-host=scram-sha-256',
+    '--no-sync',
+    '-E',
+    'UTF8',
+  ]);
+  appendFileSync(
+    path.join(data, 'postgresql.conf'),
+    `port = ${port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '${dir}'\nfsync = off\n`,
+  );
   writeFileSync(path.join(dir, 'postgres.log'), '');
   chownSync(path.join(dir, 'postgres.log'), uid, gid);
   await asPostgres('pg_ctl', ['-D', data, '-l', path.join(dir, 'postgres.log'), '-w', '-t', '60', 'start']);
@@ -134,8 +180,26 @@ export async function startDockerd(): Promise<DockerService> {
   const socketPath = path.join(dir, 'docker.sock');
   const ns = `atc-it-${path.basename(dir).slice(-6)}`;
   const args = [
-    ...['--host', `unix://${socketPath}`, '--data-root', `${dir}/data`, '--exec-root', `${dir}/exec`, '--pidfile', `${dir}/docker.pid`],
-    ...['--bridge=none', '--iptables=false', '--ip-masq=false', '--containerd-namespace', ns, '--containerd-plugins-namespace', `${ns}-p`, '--log-level=warn'],
+    ...[
+      '--host',
+      `unix://${socketPath}`,
+      '--data-root',
+      `${dir}/data`,
+      '--exec-root',
+      `${dir}/exec`,
+      '--pidfile',
+      `${dir}/docker.pid`,
+    ],
+    ...[
+      '--bridge=none',
+      '--iptables=false',
+      '--ip-masq=false',
+      '--containerd-namespace',
+      ns,
+      '--containerd-plugins-namespace',
+      `${ns}-p`,
+      '--log-level=warn',
+    ],
   ];
   const pid = startDaemon('dockerd', '/usr/sbin/dockerd', args, dir);
   const docker = new Docker({ socketPath });
@@ -147,7 +211,8 @@ export async function startDockerd(): Promise<DockerService> {
 export async function importSleeperImage(docker: Docker, repo: string, tags: string[]): Promise<void> {
   const dir = tempDir('atc-it-img-');
   try {
-    const source = '#include <signal.h>\n#include <string.h>\n#include <unistd.h>\nstatic void bye(int s){(void)s;_exit(0);}\n' +
+    const source =
+      '#include <signal.h>\n#include <string.h>\n#include <unistd.h>\nstatic void bye(int s){(void)s;_exit(0);}\n' +
       'int main(int c,char**v){if(c>1&&!strcmp(v[1],"check"))return 0;signal(SIGTERM,bye);signal(SIGINT,bye);for(;;)pause();}\n';
     writeFileSync(path.join(dir, 'sleeper.c'), source);
     mkdirSync(path.join(dir, 'root', 'tmp'), { recursive: true });
@@ -155,7 +220,9 @@ export async function importSleeperImage(docker: Docker, repo: string, tags: str
     await run('tar', ['-C', path.join(dir, 'root'), '-cf', path.join(dir, 'image.tar'), '.']);
     for (const tag of tags) {
       const stream = await docker.importImage(path.join(dir, 'image.tar'), { repo, tag });
-      await new Promise((resolve, reject) => docker.modem.followProgress(stream, (err) => (err ? reject(err) : resolve(undefined))));
+      await new Promise((resolve, reject) =>
+        docker.modem.followProgress(stream, (err) => (err ? reject(err) : resolve(undefined))),
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

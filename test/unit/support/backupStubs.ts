@@ -33,7 +33,15 @@ export const resolvedOk = (database: string, timescaleVersion?: string): Resolve
   dumpBytes: 150_000,
 });
 
-export const rowsOk: RowCheck = { ok: true, tables: [{ table: 'public.a', expected: 100, actual: 100 }, { table: 'public.b', expected: 200, actual: 200 }], rows: 300, durationMs: 5 };
+export const rowsOk: RowCheck = {
+  ok: true,
+  tables: [
+    { table: 'public.a', expected: 100, actual: 100 },
+    { table: 'public.b', expected: 200, actual: 200 },
+  ],
+  rows: 300,
+  durationMs: 5,
+};
 
 export const plan = (over: Partial<TargetPlan> = {}): TargetPlan => ({
   exists: false,
@@ -85,4 +93,5 @@ export function backupStubs(calls: Call[], over: StubActivities = {}): StubActiv
 }
 
 export const names = (calls: Call[]) => calls.map((c) => c.name);
-export const argsOf = (calls: Call[], name: string) => calls.filter((c) => c.name === name).map((c) => c.args[0] as Record<string, unknown>);
+export const argsOf = (calls: Call[], name: string) =>
+  calls.filter((c) => c.name === name).map((c) => c.args[0] as Record<string, unknown>);

@@ -12,6 +12,12 @@ const act = proxyActivities<{ stubHaltCalled(service: string): Promise<void> }>(
 
 export async function botHalt(input: BotHaltInput): Promise<BotHaltResult> {
   await act.stubHaltCalled(input.service);
-  if (input.service === 'bot_broken') throw ApplicationFailure.nonRetryable('bot_broken NOT SAFE: container stop failed', 'BotNotSafe');
-  return { service: input.service, path: 'halted', confirmed: true, detail: `stub: ${input.service} halted (${input.reason})` };
+  if (input.service === 'bot_broken')
+    throw ApplicationFailure.nonRetryable('bot_broken NOT SAFE: container stop failed', 'BotNotSafe');
+  return {
+    service: input.service,
+    path: 'halted',
+    confirmed: true,
+    detail: `stub: ${input.service} halted (${input.reason})`,
+  };
 }

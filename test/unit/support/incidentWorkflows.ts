@@ -9,7 +9,10 @@ export interface StubHaltResult {
   confirmed: boolean;
   detail: string;
 }
-const act = proxyActivities<{ stubBotHalt(input: unknown): Promise<StubHaltResult> }>({ startToCloseTimeout: '10s', retry: { maximumAttempts: 1 } });
+const act = proxyActivities<{ stubBotHalt(input: unknown): Promise<StubHaltResult> }>({
+  startToCloseTimeout: '10s',
+  retry: { maximumAttempts: 1 },
+});
 
 export async function botHalt(input: unknown): Promise<StubHaltResult> {
   return act.stubBotHalt(input);

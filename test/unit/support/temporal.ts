@@ -25,7 +25,10 @@ let installed = false;
 export function quietRuntime(): void {
   if (installed) return;
   installed = true;
-  Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } });
+  Runtime.install({
+    logger: new DefaultLogger('ERROR'),
+    telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } },
+  });
 }
 
 /** `time-skipping`: the SDK's test server. `dev`: `temporal server start-dev` in memory, set up like the rig's. */
@@ -38,13 +41,22 @@ export async function createUnitEnv(server: UnitServer = 'time-skipping'): Promi
     const cli = await findTemporalCli(REPO_ROOT);
     const searchAttributes = SEARCH_ATTRIBUTE_NAMES.map((name) => defineSearchAttributeKey(name, 'KEYWORD'));
     const extraArgs = ['--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true'];
-    for (const queue of ['transfer', 'timer', 'visibility']) extraArgs.push('--dynamic-config-value', `history.${queue}ProcessorMaxPollRPS=1000`);
-    return TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: cli }, ip: '127.0.0.1', searchAttributes, extraArgs } });
+    for (const queue of ['transfer', 'timer', 'visibility'])
+      extraArgs.push('--dynamic-config-value', `history.${queue}ProcessorMaxPollRPS=1000`);
+    return TestWorkflowEnvironment.createLocal({
+      server: { executable: { type: 'existing-path', path: cli }, ip: '127.0.0.1', searchAttributes, extraArgs },
+    });
   }
-  if (!existsSync(TEST_SERVER_PATH)) throw new Error(`no Temporal test server at ${TEST_SERVER_PATH}: run \`make install\``);
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: TEST_SERVER_PATH } } });
+  if (!existsSync(TEST_SERVER_PATH))
+    throw new Error(`no Temporal test server at ${TEST_SERVER_PATH}: run \`make install\``);
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: TEST_SERVER_PATH } },
+  });
   const keyword = temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
-  await env.connection.operatorService.addSearchAttributes({ namespace: 'default', searchAttributes: Object.fromEntries(SEARCH_ATTRIBUTE_NAMES.map((name) => [name, keyword])) });
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: 'default',
+    searchAttributes: Object.fromEntries(SEARCH_ATTRIBUTE_NAMES.map((name) => [name, keyword])),
+  });
   return env;
 }
 
@@ -70,7 +82,16 @@ export async function maybeRecordHistory(handle: WorkflowHandle, name: string): 
   if (process.env.RECORD_HISTORIES !== '1') return;
   if (!recordAddress) throw new Error('maybeRecordHistory: no unit Temporal env in this file');
   const cli = await findTemporalCli(REPO_ROOT);
-  const history = execFileSync(cli, ['workflow', 'show', '--address', recordAddress, '--workflow-id', handle.workflowId, '--output', 'json']);
+  const history = execFileSync(cli, [
+    'workflow',
+    'show',
+    '--address',
+    recordAddress,
+    '--workflow-id',
+    handle.workflowId,
+    '--output',
+    'json',
+  ]);
   const dir = path.join(REPO_ROOT, 'test', 'histories');
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, `${name}.json`), history);
@@ -102,11 +123,20 @@ export function useTestWorkflows(workflowsPath?: string, server: UnitServer = 't
     const e = ready();
     const taskQueue = `${opts.taskQueuePrefix}-${randomUUID()}`;
     const workflowBundle = code === undefined ? { codePath: bundlePath() } : { code };
-    const worker = await Worker.create({ connection: e.nativeConnection, taskQueue, workflowBundle, activities: opts.activities });
+    const worker = await Worker.create({
+      connection: e.nativeConnection,
+      taskQueue,
+      workflowBundle,
+      activities: opts.activities,
+    });
     try {
       return await worker.runUntil(fn(taskQueue));
     } finally {
-      for (const id of opts.started ?? []) await e.client.workflow.getHandle(id).terminate('unit test ended').catch(() => undefined);
+      for (const id of opts.started ?? [])
+        await e.client.workflow
+          .getHandle(id)
+          .terminate('unit test ended')
+          .catch(() => undefined);
       opts.started?.clear();
     }
   }

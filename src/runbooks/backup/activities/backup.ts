@@ -9,7 +9,14 @@ import { activityContext, backupKit, throwIfCancelled, withHeartbeats } from './
 import { PermanentError } from '../../../errors';
 import { retentionPlan, type BackupManifest } from '../../../integrations/backupManifest';
 import { PID_FILE } from '../../../integrations/backupStore';
-import { countRows, describeDatabase, dumpFormatFor, exportSnapshot, hasTimescale, tableKey } from '../../../integrations/pgCatalog';
+import {
+  countRows,
+  describeDatabase,
+  dumpFormatFor,
+  exportSnapshot,
+  hasTimescale,
+  tableKey,
+} from '../../../integrations/pgCatalog';
 import type { FileDigest } from '../../../integrations/pgTools';
 import type { Notification } from '../../../integrations/notifier';
 
@@ -42,7 +49,9 @@ export const summarize = (m: BackupManifest): BackupSummary => ({
 /** Every plain table of the manifest must have its TABLE DATA entry in `pg_restore --list`. */
 export function missingTableData(toc: string[], tables: { schema: string; name: string; kind: string }[]): string[] {
   const data = toc.filter((l) => / TABLE DATA /.test(l));
-  return tables.filter((t) => t.kind === 'table' && !data.some((l) => l.includes(` TABLE DATA ${t.schema} ${t.name} `))).map(tableKey);
+  return tables
+    .filter((t) => t.kind === 'table' && !data.some((l) => l.includes(` TABLE DATA ${t.schema} ${t.name} `)))
+    .map(tableKey);
 }
 
 export function createBackupActivities(deps: ActivityDeps) {
@@ -66,29 +75,34 @@ export function createBackupActivities(deps: ActivityDeps) {
       const started = new Date();
       try {
         const versions = await tools.versions();
-        const dumped = await withHeartbeats(() => ({ bytes: progress.bytes }), () =>
-          src.admin.withDatabase(src.config.database, async (sql) => {
-            const snapshot = await exportSnapshot(sql); // the counts and pg_dump see the same data
-            const info = await describeDatabase(sql);
-            const timescale = Boolean(hasTimescale(info.extensions));
-            const format = dumpFormatFor(info.extensions, deps.config.backups.format);
-            const control = { snapshot, signal: local.signal, pidFile: path.join(staging, PID_FILE), progress };
-            const dumping: Promise<FileDigest[]> =
-              format === 'custom'
-                ? tools.dumpCustom(src.conn, path.join(staging, 'dump.pgdump'), control).then((f) => [f])
-                : tools.dumpDirectory(src.conn, path.join(staging, 'dump'), { ...control, jobs: deps.config.backups.dumpJobs });
-            const counting = countRows(sql, info.tables).catch((err: unknown) => {
-              local.abort(); // stop the dump at once
-              throw err;
-            });
-            const [files, rows] = await Promise.all([dumping, counting]).catch(async (err: unknown) => {
-              local.abort();
-              await Promise.allSettled([dumping]); // the child is gone before the folder is removed
-              throw err;
-            });
-            await sql.query('COMMIT');
-            return { info, timescale, format, files, rows };
-          }),
+        const dumped = await withHeartbeats(
+          () => ({ bytes: progress.bytes }),
+          () =>
+            src.admin.withDatabase(src.config.database, async (sql) => {
+              const snapshot = await exportSnapshot(sql); // the counts and pg_dump see the same data
+              const info = await describeDatabase(sql);
+              const timescale = Boolean(hasTimescale(info.extensions));
+              const format = dumpFormatFor(info.extensions, deps.config.backups.format);
+              const control = { snapshot, signal: local.signal, pidFile: path.join(staging, PID_FILE), progress };
+              const dumping: Promise<FileDigest[]> =
+                format === 'custom'
+                  ? tools.dumpCustom(src.conn, path.join(staging, 'dump.pgdump'), control).then((f) => [f])
+                  : tools.dumpDirectory(src.conn, path.join(staging, 'dump'), {
+                      ...control,
+                      jobs: deps.config.backups.dumpJobs,
+                    });
+              const counting = countRows(sql, info.tables).catch((err: unknown) => {
+                local.abort(); // stop the dump at once
+                throw err;
+              });
+              const [files, rows] = await Promise.all([dumping, counting]).catch(async (err: unknown) => {
+                local.abort();
+                await Promise.allSettled([dumping]); // the child is gone before the folder is removed
+                throw err;
+              });
+              await sql.query('COMMIT');
+              return { info, timescale, format, files, rows };
+            }),
         );
         const archive = dumped.format === 'custom' ? 'dump.pgdump' : 'dump';
         const toc = await tools.listArchive(path.join(staging, archive));

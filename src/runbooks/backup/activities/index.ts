@@ -6,5 +6,10 @@ import { createRestoreDatabaseActivities } from './restoreDatabase';
 import { createRestoreTestActivities } from './restoreTest';
 
 export function createBackupRestoreActivities(deps: ActivityDeps) {
-  return { ...createBackupActivities(deps), ...createRestoreActivities(deps), ...createRestoreDatabaseActivities(deps), ...createRestoreTestActivities(deps) };
+  return {
+    ...createBackupActivities(deps),
+    ...createRestoreActivities(deps),
+    ...createRestoreDatabaseActivities(deps),
+    ...createRestoreTestActivities(deps),
+  };
 }

@@ -20,13 +20,20 @@ export function backupKit(config: AtcConfig): BackupKit {
     store: createBackupStore(backupsDir(config)),
     tools: createPgTools(config.backups.pgBinDir),
     source(database) {
-      const db = Object.prototype.hasOwnProperty.call(config.databases, database) ? config.databases[database] : undefined;
-      if (!db) throw new BadInputError(`unknown database ${JSON.stringify(database)} (configured: ${Object.keys(config.databases).sort().join(', ') || 'none'})`);
+      const db = Object.prototype.hasOwnProperty.call(config.databases, database)
+        ? config.databases[database]
+        : undefined;
+      if (!db)
+        throw new BadInputError(
+          `unknown database ${JSON.stringify(database)} (configured: ${Object.keys(config.databases).sort().join(', ') || 'none'})`,
+        );
       let password: string | undefined;
       try {
         password = readSecret(db.password);
       } catch (err) {
-        throw new PermanentError(`database ${database}: cannot read its password (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+        throw new PermanentError(
+          `database ${database}: cannot read its password (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+        );
       }
       const conn = { host: db.host, port: db.port, user: db.user, database: db.database, password };
       const admin = createPgAdmin({ ...conn, maintenanceDatabase: config.backups.maintenanceDatabase });

@@ -15,7 +15,16 @@ import { restoreJobsFor } from '../../../integrations/pgCatalog';
 export type { RowCheck } from './restoreDatabase';
 
 export type ResolvedBackup =
-  | { ok: true; backupId: string; database: string; timescaleVersion?: string; tables: number; rows: number; finishedAt: string; dumpBytes: number }
+  | {
+      ok: true;
+      backupId: string;
+      database: string;
+      timescaleVersion?: string;
+      tables: number;
+      rows: number;
+      finishedAt: string;
+      dumpBytes: number;
+    }
   | { ok: false; reason: string };
 
 export interface TargetPlan {
@@ -44,11 +53,21 @@ export function createRestoreActivities(deps: ActivityDeps) {
         const r = await store.read(input.backup);
         if (!r.ok) return r;
         m = r.manifest;
-        if (m.database !== input.database) return { ok: false, reason: `backup ${m.id} is of database ${m.database}, not ${input.database}` };
+        if (m.database !== input.database)
+          return { ok: false, reason: `backup ${m.id} is of database ${m.database}, not ${input.database}` };
       }
       const ts = m.extensions.find((e) => e.name === 'timescaledb');
       const rows = m.tables.reduce((n, t) => n + t.rows, 0);
-      return { ok: true, backupId: m.id, database: m.database, timescaleVersion: ts?.version, tables: m.tables.length, rows, finishedAt: m.finishedAt, dumpBytes: m.dumpBytes };
+      return {
+        ok: true,
+        backupId: m.id,
+        database: m.database,
+        timescaleVersion: ts?.version,
+        tables: m.tables.length,
+        rows,
+        finishedAt: m.finishedAt,
+        dumpBytes: m.dumpBytes,
+      };
     },
 
     /** Sizes and sha256 of every file against the manifest, then `pg_restore --list`. Problems are returned. */
@@ -57,23 +76,38 @@ export function createRestoreActivities(deps: ActivityDeps) {
       const { store, tools } = kit();
       const r = await store.read(backupId);
       if (!r.ok) return { ok: false, problems: [r.reason], durationMs: Date.now() - started };
-      const problems = await withHeartbeats(() => ({ backupId }), () => store.verify(r.manifest));
+      const problems = await withHeartbeats(
+        () => ({ backupId }),
+        () => store.verify(r.manifest),
+      );
       if (!problems.length) {
-        const toc = await tools.listArchive(path.join(store.folder(backupId), r.manifest.archive)).catch((err: Error) => err);
+        const toc = await tools
+          .listArchive(path.join(store.folder(backupId), r.manifest.archive))
+          .catch((err: Error) => err);
         if (toc instanceof Error) problems.push(`pg_restore --list cannot read the archive: ${toc.message}`);
-        else if (missingTableData(toc, r.manifest.tables).length) problems.push(`pg_restore --list: TABLE DATA missing for ${missingTableData(toc, r.manifest.tables).join(', ')}`);
+        else if (missingTableData(toc, r.manifest.tables).length)
+          problems.push(
+            `pg_restore --list: TABLE DATA missing for ${missingTableData(toc, r.manifest.tables).join(', ')}`,
+          );
       }
       return { ok: problems.length === 0, problems, durationMs: Date.now() - started };
     },
 
-    async restorePlanTarget(input: { environment: string; database: string; target: string; workflowId: string; timescale: boolean }): Promise<TargetPlan> {
+    async restorePlanTarget(input: {
+      environment: string;
+      database: string;
+      target: string;
+      workflowId: string;
+      timescale: boolean;
+    }): Promise<TargetPlan> {
       const env = deps.config.environments[input.environment];
       if (!env) throw new BadInputError(`unknown environment ${input.environment}`);
       const src = kit().source(input.database);
       const protectedBecause: string[] = [];
       if (env.protected) protectedBecause.push(`environment ${input.environment} is protected`);
       for (const [name, db] of Object.entries(deps.config.databases)) {
-        if (db.protected && db.database === input.target && db.host === src.config.host && db.port === src.config.port) protectedBecause.push(`database ${name} is protected`);
+        if (db.protected && db.database === input.target && db.host === src.config.host && db.port === src.config.port)
+          protectedBecause.push(`database ${name} is protected`);
       }
       const exists = await src.admin.exists(input.target);
       const h = shortHash(input.workflowId);
@@ -88,6 +122,5 @@ export function createRestoreActivities(deps: ActivityDeps) {
         jobs: restoreJobsFor(input.timescale, deps.config.backups.restoreJobs),
       };
     },
-
   };
 }

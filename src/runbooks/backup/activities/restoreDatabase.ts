@@ -32,10 +32,16 @@ export function createRestoreDatabaseActivities(deps: ActivityDeps) {
       const a = admin(input.database);
       await a.drop(input.name);
       await a.create(input.name);
-      if (input.timescaleVersion) await a.withDatabase(input.name, (sql) => timescalePreRestore(sql, input.timescaleVersion!));
+      if (input.timescaleVersion)
+        await a.withDatabase(input.name, (sql) => timescalePreRestore(sql, input.timescaleVersion!));
     },
 
-    async restoreRunArchive(input: { database: string; name: string; backupId: string; jobs: number }): Promise<{ durationMs: number }> {
+    async restoreRunArchive(input: {
+      database: string;
+      name: string;
+      backupId: string;
+      jobs: number;
+    }): Promise<{ durationMs: number }> {
       const started = Date.now();
       const { store, tools } = kit();
       const src = kit().source(input.database);
@@ -47,8 +53,14 @@ export function createRestoreDatabaseActivities(deps: ActivityDeps) {
       await killStale(pidFile); // a pg_restore a killed worker left running
       const signal = activityContext()?.cancellationSignal;
       try {
-        await withHeartbeats(() => ({ target: input.name }), () =>
-          tools.restore({ ...src.conn, database: input.name }, path.join(store.folder(input.backupId), r.manifest.archive), { jobs: input.jobs, signal, pidFile }),
+        await withHeartbeats(
+          () => ({ target: input.name }),
+          () =>
+            tools.restore(
+              { ...src.conn, database: input.name },
+              path.join(store.folder(input.backupId), r.manifest.archive),
+              { jobs: input.jobs, signal, pidFile },
+            ),
         );
       } catch (err) {
         throwIfCancelled(`pg_restore into ${JSON.stringify(input.name)}`);
@@ -68,12 +80,21 @@ export function createRestoreDatabaseActivities(deps: ActivityDeps) {
       const r = await store.read(input.backupId);
       if (!r.ok) throw new PermanentError(r.reason);
       const tables = r.manifest.tables;
-      const counts = await withHeartbeats(() => ({ counting: input.name }), () =>
-        admin(input.database).withDatabase(input.name, (sql) => countRows(sql, tables).catch(() => countEach(sql, tables))),
+      const counts = await withHeartbeats(
+        () => ({ counting: input.name }),
+        () =>
+          admin(input.database).withDatabase(input.name, (sql) =>
+            countRows(sql, tables).catch(() => countEach(sql, tables)),
+          ),
       );
       const rows = tables.map((t) => ({ table: tableKey(t), expected: t.rows, actual: counts[tableKey(t)] ?? null }));
       const actual = rows.reduce((n, t) => n + (t.actual ?? 0), 0);
-      return { ok: rows.every((t) => t.actual === t.expected), tables: rows, rows: actual, durationMs: Date.now() - started };
+      return {
+        ok: rows.every((t) => t.actual === t.expected),
+        tables: rows,
+        rows: actual,
+        durationMs: Date.now() - started,
+      };
     },
 
     async restoreDropDatabase(input: { database: string; name: string }): Promise<void> {
@@ -81,26 +102,41 @@ export function createRestoreDatabaseActivities(deps: ActivityDeps) {
     },
 
     /** Renames the verified staging database to the target; an existing target is renamed aside first, then dropped. */
-    async restorePublish(input: { database: string; staging: string; target: string; aside: string }): Promise<{ replaced: boolean }> {
+    async restorePublish(input: {
+      database: string;
+      staging: string;
+      target: string;
+      aside: string;
+    }): Promise<{ replaced: boolean }> {
       const a = admin(input.database);
       let replaced = await a.exists(input.aside);
       if (await a.exists(input.staging)) {
         if (await a.exists(input.target)) {
           const n = await a.connections(input.target);
-          if (n > 0) throw new PermanentError(`target ${JSON.stringify(input.target)} has ${n} open connection(s): stop its clients, then restore again`);
+          if (n > 0)
+            throw new PermanentError(
+              `target ${JSON.stringify(input.target)} has ${n} open connection(s): stop its clients, then restore again`,
+            );
           await a.rename(input.target, input.aside);
           replaced = true;
         }
         await a.rename(input.staging, input.target);
       } else if (!(await a.exists(input.target))) {
-        throw new PermanentError(`neither the restored database ${input.staging} nor the target ${JSON.stringify(input.target)} exists`);
+        throw new PermanentError(
+          `neither the restored database ${input.staging} nor the target ${JSON.stringify(input.target)} exists`,
+        );
       }
       await a.drop(input.aside);
       return { replaced };
     },
 
     /** Compensation of a failed publish: an old target renamed aside goes back under its name (idempotent). */
-    async restoreRollbackPublish(input: { database: string; staging: string; target: string; aside: string }): Promise<boolean> {
+    async restoreRollbackPublish(input: {
+      database: string;
+      staging: string;
+      target: string;
+      aside: string;
+    }): Promise<boolean> {
       const a = admin(input.database);
       if (!(await a.exists(input.aside)) || (await a.exists(input.target))) return false;
       await a.rename(input.aside, input.target);
@@ -110,7 +146,10 @@ export function createRestoreDatabaseActivities(deps: ActivityDeps) {
 }
 
 /** When a table of the manifest is missing, count the others and mark it missing (null). */
-async function countEach(sql: Parameters<typeof countRows>[0], tables: { schema: string; name: string }[]): Promise<Record<string, number>> {
+async function countEach(
+  sql: Parameters<typeof countRows>[0],
+  tables: { schema: string; name: string }[],
+): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const t of tables) Object.assign(out, await countRows(sql, [t]).catch(() => ({})));
   return out;

@@ -39,11 +39,14 @@ export function renderRestoreTestMarkdown(r: RestoreTestReport): string {
   ];
   for (const d of r.databases) {
     const s = (ms?: number) => (ms === undefined ? '' : (ms / 1000).toFixed(1));
-    lines.push(`| ${d.database} | ${d.ok ? 'OK' : 'FAIL'} | ${d.backupId ?? '—'} | ${d.tables?.length ?? ''} | ${d.rows ?? ''} | ${s(d.durations.restoreMs)} | ${s(d.durations.verifyRowsMs)} | ${d.dropped ? 'yes' : 'NO'} | ${(d.reason ?? '').replace(/\|/g, '\\|')} |`);
+    lines.push(
+      `| ${d.database} | ${d.ok ? 'OK' : 'FAIL'} | ${d.backupId ?? '—'} | ${d.tables?.length ?? ''} | ${d.rows ?? ''} | ${s(d.durations.restoreMs)} | ${s(d.durations.verifyRowsMs)} | ${d.dropped ? 'yes' : 'NO'} | ${(d.reason ?? '').replace(/\|/g, '\\|')} |`,
+    );
   }
   for (const d of r.databases.filter((x) => x.tables?.some((t) => t.actual !== t.expected))) {
     lines.push('', `## ${d.database}: row count mismatches`, '', '| table | manifest | restored |', '|---|---|---|');
-    for (const t of d.tables!.filter((x) => x.actual !== x.expected)) lines.push(`| ${t.table} | ${t.expected} | ${t.actual ?? 'missing'} |`);
+    for (const t of d.tables!.filter((x) => x.actual !== x.expected))
+      lines.push(`| ${t.table} | ${t.expected} | ${t.actual ?? 'missing'} |`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -62,7 +65,10 @@ export function createRestoreTestActivities(deps: ActivityDeps) {
       const configured = Object.keys(deps.config.databases).sort();
       if (!requested?.length) return configured;
       const unknown = requested.filter((d) => !configured.includes(d));
-      if (unknown.length) throw new BadInputError(`unknown database(s) ${unknown.join(', ')} (configured: ${configured.join(', ') || 'none'})`);
+      if (unknown.length)
+        throw new BadInputError(
+          `unknown database(s) ${unknown.join(', ')} (configured: ${configured.join(', ') || 'none'})`,
+        );
       return requested;
     },
 

@@ -51,12 +51,14 @@ export function createBotActivities(deps: ActivityDeps, listSilences?: SilenceLi
       try {
         lastState = await readState(service);
         error = undefined;
-        if (lastState.newOrdersEnabled === wanted) return { confirmed: true, lastState, polls, waitedMs: Date.now() - started };
+        if (lastState.newOrdersEnabled === wanted)
+          return { confirmed: true, lastState, polls, waitedMs: Date.now() - started };
       } catch (err) {
         error = errorMessage(err);
       }
       heartbeatIfActivity({ polls, lastState, error });
-      if (Date.now() + BOT_POLL_MS > deadline) return { confirmed: false, lastState, error, polls, waitedMs: Date.now() - started };
+      if (Date.now() + BOT_POLL_MS > deadline)
+        return { confirmed: false, lastState, error, polls, waitedMs: Date.now() - started };
       await activitySleep(BOT_POLL_MS);
     }
   }
@@ -118,7 +120,8 @@ export function createBotActivities(deps: ActivityDeps, listSilences?: SilenceLi
           }
         } else last = `state ${now.state}, health ${now.health}`;
         heartbeatIfActivity(last);
-        if (Date.now() > deadline) throw new TransientError(`${service} not ready after ${readyTimeoutMs} ms (${last})`);
+        if (Date.now() > deadline)
+          throw new TransientError(`${service} not ready after ${readyTimeoutMs} ms (${last})`);
         await activitySleep(BOT_POLL_MS);
       }
     },

@@ -37,7 +37,9 @@ export function resolveBot(config: AtcConfig, service: string, environment?: str
   const bot = config.services.find((s) => s.name === service && s.role === 'bot');
   if (!bot?.controlUrl) throw new BadInputError(`no bot named ${service} in the config`);
   if (environment && !bot.environments.includes(environment)) {
-    throw new BadInputError(`bot ${service} does not run in environment ${environment} (it runs in ${bot.environments.join(', ')})`);
+    throw new BadInputError(
+      `bot ${service} does not run in environment ${environment} (it runs in ${bot.environments.join(', ')})`,
+    );
   }
   return bot;
 }
@@ -72,7 +74,8 @@ export function createBotPolicyActivities(deps: ActivityDeps) {
       const alerts = await deps.alerts.listAlerts({ active: true, silenced: false, inhibited: false, filter });
       const active = alerts.filter((a) => a.state !== 'suppressed' && a.silencedBy.length === 0).map(summary);
       const container = await deps.containers.status(resolveBot(deps.config, service).container);
-      const isOwnDown = (a: OpenAlertSummary) => !container.running && a.alertname === OWN_TARGET_DOWN_ALERT && a.service === service;
+      const isOwnDown = (a: OpenAlertSummary) =>
+        !container.running && a.alertname === OWN_TARGET_DOWN_ALERT && a.service === service;
       return {
         open: active.filter((a) => !isOwnDown(a)),
         ignored: active.filter(isOwnDown),

@@ -19,10 +19,17 @@ const isHaltSilenceOf = (service: string) => (s: SilenceInfo) =>
 
 export type SilenceLister = () => Promise<SilenceInfo[]>;
 
-export function createBotSilenceActivities(deps: ActivityDeps, list: SilenceLister = () => listSilences(deps.config.alertmanager.url)) {
+export function createBotSilenceActivities(
+  deps: ActivityDeps,
+  list: SilenceLister = () => listSilences(deps.config.alertmanager.url),
+) {
   return {
     /** Returns the id of the (existing or new) silence of the bot's own TargetDown alert. */
-    async silenceBotTargetDown(environment: string, service: string, workflowId: string): Promise<{ id: string; created: boolean }> {
+    async silenceBotTargetDown(
+      environment: string,
+      service: string,
+      workflowId: string,
+    ): Promise<{ id: string; created: boolean }> {
       const existing = (await list()).find(isHaltSilenceOf(service));
       if (existing) return { id: existing.id, created: false };
       const now = Date.now();

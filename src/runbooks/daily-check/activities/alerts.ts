@@ -21,9 +21,21 @@ export async function checkAlertsSection(deps: ActivityDeps, environment: string
       return [unknownItem(name, threshold, [evidence('alertmanager', call, `error: ${errorMessage(err)}`)])];
     }
     // Filter again locally: the answer is what counts, whatever the server did with the query parameters.
-    const open = alerts.filter((a) => a.labels.severity === 'critical' && a.labels.environment === environment && a.silencedBy.length === 0 && a.inhibitedBy.length === 0);
-    const summary = open.map((a) => `${a.labels.alertname ?? '?'}{service=${a.labels.service ?? '?'}} since ${a.startsAt}`);
-    const ev = evidence('alertmanager', call, open.length ? summary.join('; ') : `${alerts.length} returned, none open`);
+    const open = alerts.filter(
+      (a) =>
+        a.labels.severity === 'critical' &&
+        a.labels.environment === environment &&
+        a.silencedBy.length === 0 &&
+        a.inhibitedBy.length === 0,
+    );
+    const summary = open.map(
+      (a) => `${a.labels.alertname ?? '?'}{service=${a.labels.service ?? '?'}} since ${a.startsAt}`,
+    );
+    const ev = evidence(
+      'alertmanager',
+      call,
+      open.length ? summary.join('; ') : `${alerts.length} returned, none open`,
+    );
     return [{ name, status: open.length ? 'FAIL' : 'OK', value: open.length, threshold, evidence: [ev] }];
   });
 }

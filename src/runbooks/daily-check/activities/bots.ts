@@ -23,15 +23,31 @@ export async function checkBotsSection(deps: ActivityDeps, environment: string):
 async function botItems(deps: ActivityDeps, environment: string, bot: ServiceConfig): Promise<CheckItem[]> {
   const control = controlItem(deps, bot);
   const job = bot.prometheusJob;
-  if (!job) return [unknownItem(`${bot.name} metrics`, 'a prometheusJob is configured', [evidence('prometheus', `config service ${bot.name}`, 'no prometheusJob')]), await control];
+  if (!job)
+    return [
+      unknownItem(`${bot.name} metrics`, 'a prometheusJob is configured', [
+        evidence('prometheus', `config service ${bot.name}`, 'no prometheusJob'),
+      ]),
+      await control,
+    ];
   const l = deps.config.environments[environment]!.limits;
-  const q = (key: string) => renderQuery(deps.config.queries[key] ?? `missing query ${key}`, { job, service: bot.name });
+  const q = (key: string) =>
+    renderQuery(deps.config.queries[key] ?? `missing query ${key}`, { job, service: bot.name });
   const m = deps.metrics;
   return Promise.all([
     promItem(m, `${bot.name} equity`, q('botEquity'), { failBelow: l.botMinEquity }, 'USDT'),
-    promItem(m, `${bot.name} drawdown`, q('botDrawdownPct'), { warnAbove: l.botDrawdownWarnPct, failAbove: l.botDrawdownFailPct }, '%'),
+    promItem(
+      m,
+      `${bot.name} drawdown`,
+      q('botDrawdownPct'),
+      { warnAbove: l.botDrawdownWarnPct, failAbove: l.botDrawdownFailPct },
+      '%',
+    ),
     promItem(m, `${bot.name} PnL`, q('botPnl'), {}, 'USDT'),
-    promItem(m, `${bot.name} tracking error vs RefStrat_01`, q('botTrackingError'), { warnAbove: l.botTrackingErrorWarn, failAbove: l.botTrackingErrorFail }),
+    promItem(m, `${bot.name} tracking error vs RefStrat_01`, q('botTrackingError'), {
+      warnAbove: l.botTrackingErrorWarn,
+      failAbove: l.botTrackingErrorFail,
+    }),
     control,
   ]);
 }
@@ -44,7 +60,13 @@ async function controlItem(deps: ActivityDeps, bot: ServiceConfig): Promise<Chec
   try {
     const state = await deps.bots.state(bot.controlUrl!);
     const ev = evidence('bot-control', call, JSON.stringify(state));
-    return { name, status: state.newOrdersEnabled ? 'OK' : 'WARN', value: state.newOrdersEnabled ? 'enabled' : 'halted', threshold, evidence: [ev] };
+    return {
+      name,
+      status: state.newOrdersEnabled ? 'OK' : 'WARN',
+      value: state.newOrdersEnabled ? 'enabled' : 'halted',
+      threshold,
+      evidence: [ev],
+    };
   } catch (err) {
     return unknownItem(name, threshold, [evidence('bot-control', call, `error: ${errorMessage(err)}`)]);
   }

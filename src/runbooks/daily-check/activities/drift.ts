@@ -48,9 +48,24 @@ async function driftItems(deps: ActivityDeps, environment: string): Promise<Chec
   } catch (err) {
     return [unknownItem('drift report', threshold, [evidence('postgres', call, `error: ${errorMessage(err)}`)])];
   }
-  if (rows.length === 0) return [{ name: 'drift report', status: 'WARN', value: null, threshold, evidence: [evidence('postgres', call, 'no features and no drift report')] }];
+  if (rows.length === 0)
+    return [
+      {
+        name: 'drift report',
+        status: 'WARN',
+        value: null,
+        threshold,
+        evidence: [evidence('postgres', call, 'no features and no drift report')],
+      },
+    ];
   return rows.map((r): CheckItem => {
-    const ev = [evidence('postgres', call, JSON.stringify({ feature: r.feature, psi: r.psi, created_at: r.created_at, age_hours: r.age_hours }))];
+    const ev = [
+      evidence(
+        'postgres',
+        call,
+        JSON.stringify({ feature: r.feature, psi: r.psi, created_at: r.created_at, age_hours: r.age_hours }),
+      ),
+    ];
     const name = `drift ${r.feature} PSI`;
     if (r.psi === null || r.created_at === null) return { name, status: 'WARN', value: null, threshold, evidence: ev };
     const age = Number(r.age_hours);

@@ -11,13 +11,15 @@ import type { CheckSection } from '../contract';
 export function createCheckActivities(deps: ActivityDeps) {
   return {
     /** `checkId` (the calling workflow's id) keeps the restart-count baseline stable across retries. */
-    checkSystem: (environment: string, checkId: string): Promise<CheckSection> => checkSystemSection(deps, environment, checkId),
+    checkSystem: (environment: string, checkId: string): Promise<CheckSection> =>
+      checkSystemSection(deps, environment, checkId),
     checkFeed: (environment: string): Promise<CheckSection> => checkFeedSection(deps, environment),
     checkBots: (environment: string): Promise<CheckSection> => checkBotsSection(deps, environment),
     checkDrift: (environment: string): Promise<CheckSection> => checkDriftSection(deps, environment),
     checkAlerts: (environment: string): Promise<CheckSection> => checkAlertsSection(deps, environment),
     dailyCheckPlan: async (environment: string): Promise<DailyCheckPlan> => dailyCheckPlan(deps, environment),
-    writeDailyCheckReport: (workflowId: string, markdown: string): Promise<string> => writeReport(deps.config.dataDir, workflowId, markdown),
+    writeDailyCheckReport: (workflowId: string, markdown: string): Promise<string> =>
+      writeReport(deps.config.dataDir, workflowId, markdown),
     notifyDailyCheck: (summary: DailyCheckSummary): Promise<void> => notifySummary(deps, summary),
   };
 }

@@ -4,7 +4,14 @@
  */
 import { errorMessage } from '../../../errors';
 import type { MetricsSource } from '../../../integrations/prometheus';
-import { worstStatus, type CheckItem, type CheckSection, type CheckStatus, type Evidence, type SectionName } from '../contract';
+import {
+  worstStatus,
+  type CheckItem,
+  type CheckSection,
+  type CheckStatus,
+  type Evidence,
+  type SectionName,
+} from '../contract';
 
 export const EVIDENCE_MAX_CHARS = 300; // what a call returned
 export const CALL_MAX_CHARS = 1000; // the call itself (a whole SQL statement stays readable)
@@ -28,7 +35,11 @@ export async function timedSection(section: SectionName, probe: () => Promise<Ch
   try {
     items = await probe();
   } catch (err) {
-    items = [unknownItem(`${section} check`, 'the check runs', [evidence('prometheus', `${section} check`, `error: ${errorMessage(err)}`)])];
+    items = [
+      unknownItem(`${section} check`, 'the check runs', [
+        evidence('prometheus', `${section} check`, `error: ${errorMessage(err)}`),
+      ]),
+    ];
   }
   return { section, status: worstStatus(items.map((i) => i.status)), items, durationMs: Date.now() - started };
 }
@@ -44,7 +55,8 @@ export async function readProm(metrics: MetricsSource, query: string): Promise<P
     const result = await metrics.query(query);
     const text = JSON.stringify(result.samples.map((s) => ({ ...s.labels, value: s.value })));
     const first = result.samples[0];
-    if (!first || !Number.isFinite(first.value)) return { value: null, evidence: evidence('prometheus', query, `no series: ${text}`) };
+    if (!first || !Number.isFinite(first.value))
+      return { value: null, evidence: evidence('prometheus', query, `no series: ${text}`) };
     return { value: first.value, evidence: evidence('prometheus', query, text) };
   } catch (err) {
     return { value: null, evidence: evidence('prometheus', query, `error: ${errorMessage(err)}`) };
@@ -59,8 +71,10 @@ export interface Limits {
 }
 
 export function grade(value: number, l: Limits): CheckStatus {
-  if ((l.failAbove !== undefined && value > l.failAbove) || (l.failBelow !== undefined && value < l.failBelow)) return 'FAIL';
-  if ((l.warnAbove !== undefined && value > l.warnAbove) || (l.warnBelow !== undefined && value < l.warnBelow)) return 'WARN';
+  if ((l.failAbove !== undefined && value > l.failAbove) || (l.failBelow !== undefined && value < l.failBelow))
+    return 'FAIL';
+  if ((l.warnAbove !== undefined && value > l.warnAbove) || (l.warnBelow !== undefined && value < l.warnBelow))
+    return 'WARN';
   return 'OK';
 }
 
@@ -75,7 +89,13 @@ export function describeLimits(l: Limits, unit = ''): string {
 }
 
 /** A Prometheus-backed item: query, then grade; a missing value is UNKNOWN. */
-export async function promItem(metrics: MetricsSource, name: string, query: string, limits: Limits, unit = ''): Promise<CheckItem> {
+export async function promItem(
+  metrics: MetricsSource,
+  name: string,
+  query: string,
+  limits: Limits,
+  unit = '',
+): Promise<CheckItem> {
   const reading = await readProm(metrics, query);
   const threshold = describeLimits(limits, unit);
   if (reading.value === null) return unknownItem(name, threshold, [reading.evidence]);

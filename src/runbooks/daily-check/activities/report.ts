@@ -14,8 +14,13 @@ export interface DailyCheckPlan {
 }
 
 export function dailyCheckPlan(deps: ActivityDeps, environment: string): DailyCheckPlan {
-  const env = Object.prototype.hasOwnProperty.call(deps.config.environments, environment) ? deps.config.environments[environment] : undefined;
-  if (!env) throw new BadInputError(`unknown environment ${JSON.stringify(environment)} (configured: ${Object.keys(deps.config.environments).join(', ')})`);
+  const env = Object.prototype.hasOwnProperty.call(deps.config.environments, environment)
+    ? deps.config.environments[environment]
+    : undefined;
+  if (!env)
+    throw new BadInputError(
+      `unknown environment ${JSON.stringify(environment)} (configured: ${Object.keys(deps.config.environments).join(', ')})`,
+    );
   const bots = servicesOf(deps.config, environment, 'bot').map((s) => s.name);
   return { environment, bots, haltBotsOnFeedFailure: env.haltBotsOnFeedFailure };
 }

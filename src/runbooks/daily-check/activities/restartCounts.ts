@@ -35,11 +35,19 @@ export async function writeRestartCounts(dataDir: string, counts: RestartCounts)
 }
 
 /** The baseline to compare with: what the previous check saw (for a retry of this check: what it saw before). */
-export function baselineFor(record: RestartRecord | undefined, checkId: string): { containerId: string; count: number } | undefined {
+export function baselineFor(
+  record: RestartRecord | undefined,
+  checkId: string,
+): { containerId: string; count: number } | undefined {
   if (!record) return undefined;
   return record.seenBy === checkId ? record.previous : { containerId: record.containerId, count: record.count };
 }
 
-export function nextRecord(old: RestartRecord | undefined, checkId: string, containerId: string, count: number): RestartRecord {
+export function nextRecord(
+  old: RestartRecord | undefined,
+  checkId: string,
+  containerId: string,
+  count: number,
+): RestartRecord {
   return { containerId, count, seenBy: checkId, previous: baselineFor(old, checkId) };
 }

@@ -12,12 +12,24 @@ import type { CheckItem, CheckSection, Evidence } from '../contract';
 
 let fileLock: Promise<unknown> = Promise.resolve(); // one read-modify-write of restart-counts.json at a time per process
 
-export async function checkSystemSection(deps: ActivityDeps, environment: string, checkId: string): Promise<CheckSection> {
+export async function checkSystemSection(
+  deps: ActivityDeps,
+  environment: string,
+  checkId: string,
+): Promise<CheckSection> {
   return timedSection('system', async () => {
     const critical = servicesOf(deps.config, environment).filter((s) => s.critical);
     if (critical.length === 0) {
       const note = evidence('docker', `config services (critical, environment ${environment})`, 'none configured');
-      return [{ name: 'critical containers', status: 'OK', value: 0, threshold: 'no critical service configured', evidence: [note] }];
+      return [
+        {
+          name: 'critical containers',
+          status: 'OK',
+          value: 0,
+          threshold: 'no critical service configured',
+          evidence: [note],
+        },
+      ];
     }
     const statuses = await Promise.all(critical.map((s) => inspect(deps, s)));
     const run = fileLock.then(() => restartItems(deps.config.dataDir, checkId, statuses));
@@ -39,7 +51,14 @@ async function inspect(deps: ActivityDeps, service: ServiceConfig): Promise<Insp
 }
 
 function describe(s: ContainerStatus): string {
-  return JSON.stringify({ exists: s.exists, state: s.state, running: s.running, health: s.health, restartCount: s.restartCount, exitCode: s.exitCode });
+  return JSON.stringify({
+    exists: s.exists,
+    state: s.state,
+    running: s.running,
+    health: s.health,
+    restartCount: s.restartCount,
+    exitCode: s.exitCode,
+  });
 }
 
 function runningItem(i: Inspected): CheckItem {
@@ -61,11 +80,19 @@ async function restartItems(dataDir: string, checkId: string, inspected: Inspect
     const threshold = 'not rising since the previous check (rising: warn)';
     const s = i.status;
     if (!s?.exists || s.id === undefined || s.restartCount === undefined) {
-      return unknownItem(name, threshold, [evidence('docker', i.call, i.error ? `error: ${i.error}` : 'no container to read a restart count from')]);
+      return unknownItem(name, threshold, [
+        evidence('docker', i.call, i.error ? `error: ${i.error}` : 'no container to read a restart count from'),
+      ]);
     }
     const base = baselineFor(counts[s.name], checkId);
     counts[s.name] = nextRecord(counts[s.name], checkId, s.id, s.restartCount);
-    const ev: Evidence[] = [evidence('docker', i.call, `RestartCount=${s.restartCount}; previous check: ${base ? `${base.count} (container ${base.containerId.slice(0, 12)})` : 'none'}`)];
+    const ev: Evidence[] = [
+      evidence(
+        'docker',
+        i.call,
+        `RestartCount=${s.restartCount}; previous check: ${base ? `${base.count} (container ${base.containerId.slice(0, 12)})` : 'none'}`,
+      ),
+    ];
     const sameContainer = base?.containerId === s.id;
     const rising = sameContainer && s.restartCount > base.count;
     return { name, status: rising ? 'WARN' : 'OK', value: s.restartCount, threshold, evidence: ev };
@@ -73,7 +100,8 @@ async function restartItems(dataDir: string, checkId: string, inspected: Inspect
   try {
     await writeRestartCounts(dataDir, counts);
   } catch (err) {
-    for (const item of items) item.evidence.push(evidence('docker', 'save restart-counts.json', `error: ${errorMessage(err)}`));
+    for (const item of items)
+      item.evidence.push(evidence('docker', 'save restart-counts.json', `error: ${errorMessage(err)}`));
   }
   return items;
 }

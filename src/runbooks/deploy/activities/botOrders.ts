@@ -52,7 +52,8 @@ export function createDeployBotActivities(deps: ActivityDeps) {
       await (req.enabled ? deps.bots.resume(url) : deps.bots.halt(url, req.reason));
       const deadline = Date.now() + SET_CONFIRM_MS;
       while (state.newOrdersEnabled !== req.enabled) {
-        if (Date.now() > deadline) throw new TransientError(`${req.service} still reports newOrdersEnabled=${state.newOrdersEnabled}`);
+        if (Date.now() > deadline)
+          throw new TransientError(`${req.service} still reports newOrdersEnabled=${state.newOrdersEnabled}`);
         await activitySleep(POLL_MS);
         state = await deps.bots.state(url);
       }

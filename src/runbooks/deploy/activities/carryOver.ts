@@ -26,10 +26,21 @@ function redactLabels(labels: Record<string, string>): Record<string, string> {
 }
 
 type Config = Docker.ContainerInspectInfo['Config'];
-const SCALAR_DEFAULTS = ['Cmd', 'Entrypoint', 'WorkingDir', 'User', 'Healthcheck', 'StopSignal', 'ExposedPorts'] as const;
+const SCALAR_DEFAULTS = [
+  'Cmd',
+  'Entrypoint',
+  'WorkingDir',
+  'User',
+  'Healthcheck',
+  'StopSignal',
+  'ExposedPorts',
+] as const;
 
 /** The inspect with its Config reduced to what the container set itself; `dropped` names the inherited defaults. */
-export function carryOverConfig(info: Docker.ContainerInspectInfo, oldImage: Docker.ImageInspectInfo | undefined): { info: Docker.ContainerInspectInfo; dropped: string[] } {
+export function carryOverConfig(
+  info: Docker.ContainerInspectInfo,
+  oldImage: Docker.ImageInspectInfo | undefined,
+): { info: Docker.ContainerInspectInfo; dropped: string[] } {
   if (!oldImage) return { info, dropped: [] };
   const image = (oldImage.Config ?? {}) as Partial<Config>;
   const dropped: string[] = [];
@@ -58,15 +69,20 @@ export function carryOverConfig(info: Docker.ContainerInspectInfo, oldImage: Doc
   return { info: { ...info, Config: config as unknown as Config }, dropped };
 }
 
-const joined = (v: unknown): string[] | null => (v === undefined || v === null ? null : Array.isArray(v) ? v.map(String) : [String(v)]);
+const joined = (v: unknown): string[] | null =>
+  v === undefined || v === null ? null : Array.isArray(v) ? v.map(String) : [String(v)];
 
 /** A secret-free summary of the settings the new container gets (shown in the plan and the approval request). */
 export function describeCarryOver(info: Docker.ContainerInspectInfo, dropped: string[]): CarriedOver {
   const h = info.HostConfig;
   const ports = Object.entries(h.PortBindings ?? {}).flatMap(([port, binds]) =>
-    ((binds ?? []) as { HostIp?: string; HostPort?: string }[]).map((b) => `${b.HostIp || '0.0.0.0'}:${b.HostPort ?? ''}->${port}`),
+    ((binds ?? []) as { HostIp?: string; HostPort?: string }[]).map(
+      (b) => `${b.HostIp || '0.0.0.0'}:${b.HostPort ?? ''}->${port}`,
+    ),
   );
-  const mounts = (info.Mounts ?? []).map((m) => `${m.Type}:${m.Name ?? m.Source}->${m.Destination}${m.RW ? '' : ':ro'}`);
+  const mounts = (info.Mounts ?? []).map(
+    (m) => `${m.Type}:${m.Name ?? m.Source}->${m.Destination}${m.RW ? '' : ':ro'}`,
+  );
   const hc = info.Config.Healthcheck as { Test?: string[]; Interval?: number; Retries?: number } | undefined;
   return {
     env: redactEnv(info.Config.Env ?? []),
@@ -78,7 +94,9 @@ export function describeCarryOver(info: Docker.ContainerInspectInfo, dropped: st
     mounts,
     ports,
     restartPolicy: `${h.RestartPolicy?.Name || 'no'}${h.RestartPolicy?.MaximumRetryCount ? `:${h.RestartPolicy.MaximumRetryCount}` : ''}`,
-    healthcheck: hc?.Test ? `${hc.Test.join(' ')} every ${Math.round((hc.Interval ?? 0) / 1e6)} ms, ${hc.Retries ?? 0} retries` : null,
+    healthcheck: hc?.Test
+      ? `${hc.Test.join(' ')} every ${Math.round((hc.Interval ?? 0) / 1e6)} ms, ${hc.Retries ?? 0} retries`
+      : null,
     imageDefaultsDropped: dropped,
   };
 }

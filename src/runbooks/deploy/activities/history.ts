@@ -12,7 +12,8 @@ const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '_');
 
 export const deploymentsDir = (dataDir: string) => path.join(dataDir, 'deployments');
 export const historyFile = (dataDir: string) => path.join(deploymentsDir(dataDir), 'history.jsonl');
-export const deploymentDir = (dataDir: string, key: DeploymentKey) => path.join(deploymentsDir(dataDir), safe(key.workflowId), safe(key.runId));
+export const deploymentDir = (dataDir: string, key: DeploymentKey) =>
+  path.join(deploymentsDir(dataDir), safe(key.workflowId), safe(key.runId));
 export const deploymentId = (key: DeploymentKey) => `${key.workflowId}/${key.runId}`;
 
 /** Writes via a temp file and rename, so a reader (or a retry after a kill) never sees half a file. */
@@ -63,8 +64,15 @@ export async function appendHistory(dataDir: string, record: DeploymentRecord): 
  * The image a service ran before its current one: the `from` of the latest successful deployment of it (deploy or
  * rollback) that ended on the image it runs now; without such a record, of its latest successful deployment.
  */
-export function previousImageOf(history: DeploymentRecord[], environment: string, service: string, currentImageId?: string): ImageVersion | undefined {
-  const done = history.filter((r) => r.environment === environment && r.service === service && r.outcome === 'succeeded');
+export function previousImageOf(
+  history: DeploymentRecord[],
+  environment: string,
+  service: string,
+  currentImageId?: string,
+): ImageVersion | undefined {
+  const done = history.filter(
+    (r) => r.environment === environment && r.service === service && r.outcome === 'succeeded',
+  );
   const onCurrent = done.filter((r) => r.to.imageId === currentImageId);
   return (onCurrent.at(-1) ?? done.at(-1))?.from;
 }

@@ -42,7 +42,14 @@ export function createDeploySwapActivities(deps: ActivityDeps) {
         if (!info) throw new PermanentError(`container ${req.container} does not exist`);
         await writeJsonAtomic(file, info);
       }
-      return { id: info.Id, name: req.container, retiredName: retiredName(req.container, info.Id), image: info.Config.Image, imageId: info.Image, inspectFile: file };
+      return {
+        id: info.Id,
+        name: req.container,
+        retiredName: retiredName(req.container, info.Id),
+        image: info.Config.Image,
+        imageId: info.Image,
+        inspectFile: file,
+      };
     },
 
     /** Step retire-old: rename the old container out of the way and stop it (it is kept until the new one is proven). */
@@ -66,11 +73,19 @@ export function createDeploySwapActivities(deps: ActivityDeps) {
     async deployStartNew(req: { key: DeploymentKey; container: string; image: string }): Promise<string> {
       const old = await recorded(req.key);
       const existing = await containers.inspect(req.container);
-      if (existing?.Id === old.Id) throw new PermanentError(`${req.container} is still the old container: retire it first`);
+      if (existing?.Id === old.Id)
+        throw new PermanentError(`${req.container} is still the old container: retire it first`);
       if (existing && existing.Config.Image !== req.image) {
-        throw new PermanentError(`a container ${req.container} with image ${existing.Config.Image} appeared during the deploy`);
+        throw new PermanentError(
+          `a container ${req.container} with image ${existing.Config.Image} appeared during the deploy`,
+        );
       }
-      const id = existing?.Id ?? (await containers.createFromInspect(carryOverConfig(old, await containers.inspectImage(old.Image)).info, { name: req.container, image: req.image }));
+      const id =
+        existing?.Id ??
+        (await containers.createFromInspect(carryOverConfig(old, await containers.inspectImage(old.Image)).info, {
+          name: req.container,
+          image: req.image,
+        }));
       await containers.start(id);
       return `${existing ? 'found' : 'created'} ${req.container} (${short(id)}) from ${req.image}, started`;
     },
@@ -101,7 +116,8 @@ export function createDeploySwapActivities(deps: ActivityDeps) {
       const old = await recorded(req.key);
       const now = await containers.inspect(old.Id);
       if (!now) return `old container ${short(old.Id)} already removed`;
-      if (nameOf(now) === req.container) throw new PermanentError(`the old container holds ${req.container} again: not removing it`);
+      if (nameOf(now) === req.container)
+        throw new PermanentError(`the old container holds ${req.container} again: not removing it`);
       await containers.remove(old.Id, { force: true });
       return `removed old container ${nameOf(now)} (image ${old.Config.Image} kept)`;
     },

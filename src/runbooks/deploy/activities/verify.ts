@@ -28,30 +28,53 @@ export function compare(value: number, op: GateSpec['op'], threshold: number): b
 
 export function createDeployVerifyActivities(deps: ActivityDeps) {
   /** Undefined when ready; otherwise why not yet. `fatal` when waiting longer cannot help (the container exited). */
-  async function notReady(req: { container: string; expectId?: string; job?: string }): Promise<{ why: string; fatal?: boolean } | undefined> {
+  async function notReady(req: {
+    container: string;
+    expectId?: string;
+    job?: string;
+  }): Promise<{ why: string; fatal?: boolean } | undefined> {
     const info = await deps.containers.inspect(req.container);
     if (!info) return { why: `${req.container} does not exist`, fatal: true };
-    if (req.expectId && info.Id !== req.expectId) return { why: `${req.container} is ${info.Id.slice(0, 12)}, not ${req.expectId.slice(0, 12)}`, fatal: true };
-    if (!info.State.Running) return { why: `${req.container} is ${info.State.Status} (exit code ${info.State.ExitCode})`, fatal: true };
+    if (req.expectId && info.Id !== req.expectId)
+      return { why: `${req.container} is ${info.Id.slice(0, 12)}, not ${req.expectId.slice(0, 12)}`, fatal: true };
+    if (!info.State.Running)
+      return { why: `${req.container} is ${info.State.Status} (exit code ${info.State.ExitCode})`, fatal: true };
     const health = info.State.Health?.Status;
     if (health && health !== 'healthy') return { why: `${req.container} is ${health}` };
     if (!req.job) return undefined;
     const started = Date.parse(info.State.StartedAt);
     const targets = await deps.metrics.targets(req.job);
     const scraped = targets.filter((t) => t.health === 'up' && Date.parse(t.lastScrape) > started);
-    if (scraped.length === 0) return { why: `Prometheus has not scraped job ${req.job} successfully since ${info.State.StartedAt} (${targets.map((t) => `${t.health} ${t.lastError}`).join('; ') || 'no target'})` };
+    if (scraped.length === 0)
+      return {
+        why: `Prometheus has not scraped job ${req.job} successfully since ${info.State.StartedAt} (${targets.map((t) => `${t.health} ${t.lastError}`).join('; ') || 'no target'})`,
+      };
     return undefined;
   }
 
   return {
-    async deployWaitReady(req: { container: string; expectId?: string; job?: string; timeoutMs: number }): Promise<ReadyResult> {
+    async deployWaitReady(req: {
+      container: string;
+      expectId?: string;
+      job?: string;
+      timeoutMs: number;
+    }): Promise<ReadyResult> {
       const began = Date.now();
       const deadline = firstScheduledAtMs() + req.timeoutMs;
       for (;;) {
-        const state = await notReady(req).catch((err: unknown) => ({ why: `cannot tell: ${errorMessage(err)}`, fatal: false }));
+        const state = await notReady(req).catch((err: unknown) => ({
+          why: `cannot tell: ${errorMessage(err)}`,
+          fatal: false,
+        }));
         const waitedMs = Date.now() - began;
-        if (!state) return { ok: true, detail: `${req.container} running${req.job ? `, healthy and scraped by Prometheus (job ${req.job})` : ' and healthy'}`, waitedMs };
-        if (state.fatal || Date.now() + POLL_MS > deadline) return { ok: false, detail: `${state.why}${state.fatal ? '' : ` after ${req.timeoutMs} ms`}`, waitedMs };
+        if (!state)
+          return {
+            ok: true,
+            detail: `${req.container} running${req.job ? `, healthy and scraped by Prometheus (job ${req.job})` : ' and healthy'}`,
+            waitedMs,
+          };
+        if (state.fatal || Date.now() + POLL_MS > deadline)
+          return { ok: false, detail: `${state.why}${state.fatal ? '' : ` after ${req.timeoutMs} ms`}`, waitedMs };
         heartbeatIfActivity(state.why);
         await activitySleep(POLL_MS);
       }

@@ -36,13 +36,18 @@ export interface ContainerWait {
 
 export function createIncidentActivities(deps: ActivityDeps) {
   const cfg = () => deps.config.incidents;
-  const safeDataPath = (id: string) => path.join(deps.config.dataDir, 'postmortems', `${id.replace(/[^A-Za-z0-9._-]/g, '_')}.md`);
+  const safeDataPath = (id: string) =>
+    path.join(deps.config.dataDir, 'postmortems', `${id.replace(/[^A-Za-z0-9._-]/g, '_')}.md`);
   return {
     async incidentSettings(): Promise<IncidentSettings> {
       const c = cfg();
       const ms = (l: string[]) => l.map(durationMs);
       return {
-        escalationMs: { critical: ms(c.escalation.critical), warning: ms(c.escalation.warning), info: ms(c.escalation.info) },
+        escalationMs: {
+          critical: ms(c.escalation.critical),
+          warning: ms(c.escalation.warning),
+          info: ms(c.escalation.info),
+        },
         levels: c.escalationLevels,
         silenceOnAck: c.silenceOnAck,
         silenceDurationMs: durationMs(c.silenceDuration),
@@ -64,15 +69,27 @@ export function createIncidentActivities(deps: ActivityDeps) {
     /** Starts a stopped container, or restarts a running (hung) one — unless it was (re)started after `plannedAt`. */
     async restartContainerOnce(container: string, plannedAt: string): Promise<{ restarted: boolean; detail: string }> {
       const service = deps.config.services.find((s) => s.container === container)?.name;
-      const changing = service ? (await Promise.all(['deploy', 'rollback'].map((r) => deps.running.running(r, { service })))).flat() : [];
-      if (changing.length) return { restarted: false, detail: `not restarted: ${changing.map((w) => w.workflowId).join(', ')} is changing ${container}` };
+      const changing = service
+        ? (await Promise.all(['deploy', 'rollback'].map((r) => deps.running.running(r, { service })))).flat()
+        : [];
+      if (changing.length)
+        return {
+          restarted: false,
+          detail: `not restarted: ${changing.map((w) => w.workflowId).join(', ')} is changing ${container}`,
+        };
       const info = await deps.containers.inspect(container);
       if (!info) throw new PermanentError(`no container named ${container}`);
       const startedAt = Date.parse(info.State.StartedAt ?? '');
-      if (startedAt > Date.parse(plannedAt)) return { restarted: false, detail: `already (re)started at ${info.State.StartedAt}` };
+      if (startedAt > Date.parse(plannedAt))
+        return { restarted: false, detail: `already (re)started at ${info.State.StartedAt}` };
       if (info.State.Running) await deps.containers.restart(container, 10);
       else await deps.containers.start(container);
-      return { restarted: true, detail: info.State.Running ? 'restarted (it was running but its target was down)' : `started (it was ${info.State.Status})` };
+      return {
+        restarted: true,
+        detail: info.State.Running
+          ? 'restarted (it was running but its target was down)'
+          : `started (it was ${info.State.Status})`,
+      };
     },
 
     /** Polls until the container runs and is not unhealthy/starting, or the deadline of the first attempt passes. */
@@ -83,14 +100,22 @@ export function createIncidentActivities(deps: ActivityDeps) {
         const s = await deps.containers.status(container);
         const ok = s.running && (s.health === 'healthy' || s.health === 'none');
         heartbeatIfActivity({ state: s.state, health: s.health });
-        if (ok || Date.now() + 500 > deadline) return { running: ok, state: s.state, health: s.health, waitedMs: Date.now() - begun };
+        if (ok || Date.now() + 500 > deadline)
+          return { running: ok, state: s.state, health: s.health, waitedMs: Date.now() - begun };
         await activitySleep(500);
       }
     },
 
-    async createIncidentSilence(incidentId: string, matchers: Record<string, string>, actor: string, durationMsValue: number): Promise<{ silenceId: string; reused: boolean }> {
+    async createIncidentSilence(
+      incidentId: string,
+      matchers: Record<string, string>,
+      actor: string,
+      durationMsValue: number,
+    ): Promise<{ silenceId: string; reused: boolean }> {
       const tag = `[incident ${incidentId}]`;
-      const existing = (await listSilences(deps.config.alertmanager.url)).find((s) => s.state !== 'expired' && s.comment.includes(tag));
+      const existing = (await listSilences(deps.config.alertmanager.url)).find(
+        (s) => s.state !== 'expired' && s.comment.includes(tag),
+      );
       if (existing) return { silenceId: existing.id, reused: true };
       const link = `${deps.config.temporal.uiUrl}/namespaces/${deps.config.temporal.namespace}/workflows/${encodeURIComponent(incidentId)}`;
       const now = Date.now();
@@ -118,7 +143,12 @@ export function createIncidentActivities(deps: ActivityDeps) {
     },
 
     /** Service metrics observed where the facts are known (the worker runs inside `atc serve`, so they reach its /metrics). */
-    async recordIncidentMetric(event: 'opened' | 'closed' | 'first-action', environment: string, severity: Severity, seconds?: number): Promise<void> {
+    async recordIncidentMetric(
+      event: 'opened' | 'closed' | 'first-action',
+      environment: string,
+      severity: Severity,
+      seconds?: number,
+    ): Promise<void> {
       if (event === 'opened') incidentsOpened.inc({ environment, severity });
       else if (event === 'closed') incidentsClosed.inc({ environment, severity });
       else if (seconds !== undefined) incidentFirstActionSeconds.observe({ environment }, seconds);

@@ -36,7 +36,10 @@ export function labelMatches(spec: string, value: string | undefined): boolean {
   return v === spec;
 }
 
-export function firstMatchingRule(rules: PlaybookRule[], labels: Record<string, string>): [PlaybookRule, number] | undefined {
+export function firstMatchingRule(
+  rules: PlaybookRule[],
+  labels: Record<string, string>,
+): [PlaybookRule, number] | undefined {
   const i = rules.findIndex((r) => Object.entries(r.match).every(([name, spec]) => labelMatches(spec, labels[name])));
   return i < 0 ? undefined : [rules[i]!, i];
 }
@@ -53,28 +56,80 @@ export function planActions(config: AtcConfig, environment: string, alerts: Aler
     const [rule, index] = match;
     const ruleName = rule.name ?? `rule ${index + 1}`;
     const service = alert.labels.service ?? alert.labels.bot;
-    const reason = `${alert.labels.alertname ?? 'alert'}${service ? ` on ${service}` : ''}${alert.summary ? `: ${alert.summary}` : ''}`.slice(0, 300);
+    const reason =
+      `${alert.labels.alertname ?? 'alert'}${service ? ` on ${service}` : ''}${alert.summary ? `: ${alert.summary}` : ''}`.slice(
+        0,
+        300,
+      );
     const base = { rule: ruleName, reason };
     for (const action of rule.actions) {
       if (action === 'halt-feed-bots' || action === 'halt-env-bots') {
-        if (bots.length === 0) add({ ...base, key: `skip:halt-env-bots:${environment}`, kind: 'skip', target: environment, detail: `no bot is configured in ${environment}` });
+        if (bots.length === 0)
+          add({
+            ...base,
+            key: `skip:halt-env-bots:${environment}`,
+            kind: 'skip',
+            target: environment,
+            detail: `no bot is configured in ${environment}`,
+          });
         for (const b of bots) add({ ...base, key: `halt-bot:${b.name}`, kind: 'halt-bot', target: b.name });
         if (action === 'halt-env-bots') continue;
         // halt-feed-bots: also the bots of the other environments the feed serves, where their config says so
-        const feed = config.services.find((s) => s.role === 'feed' && (s.name === alert.labels.service || (s.prometheusJob ?? s.name) === alert.labels.job));
+        const feed = config.services.find(
+          (s) =>
+            s.role === 'feed' && (s.name === alert.labels.service || (s.prometheusJob ?? s.name) === alert.labels.job),
+        );
         for (const env of (feed?.environments ?? []).filter((e) => e !== environment && botsOf(e).length > 0)) {
           if (config.environments[env]?.haltBotsOnFeedFailure) {
-            for (const b of botsOf(env)) add({ ...base, key: `halt-bot:${b.name}`, kind: 'halt-bot', target: b.name, environment: env, reason: `${reason} (feed ${feed!.name} also serves ${env})`.slice(0, 300) });
-          } else add({ ...base, key: `skip:halt-feed-bots:${env}`, kind: 'skip', target: env, detail: `feed ${feed!.name} also serves ${env}, where haltBotsOnFeedFailure is off` });
+            for (const b of botsOf(env))
+              add({
+                ...base,
+                key: `halt-bot:${b.name}`,
+                kind: 'halt-bot',
+                target: b.name,
+                environment: env,
+                reason: `${reason} (feed ${feed!.name} also serves ${env})`.slice(0, 300),
+              });
+          } else
+            add({
+              ...base,
+              key: `skip:halt-feed-bots:${env}`,
+              kind: 'skip',
+              target: env,
+              detail: `feed ${feed!.name} also serves ${env}, where haltBotsOnFeedFailure is off`,
+            });
         }
       } else if (action === 'halt-service-bot') {
-        const bot = config.services.find((s) => s.role === 'bot' && (s.name === alert.labels.service || s.name === alert.labels.bot));
+        const bot = config.services.find(
+          (s) => s.role === 'bot' && (s.name === alert.labels.service || s.name === alert.labels.bot),
+        );
         if (bot) add({ ...base, key: `halt-bot:${bot.name}`, kind: 'halt-bot', target: bot.name });
-        else add({ ...base, key: `skip:halt-service-bot:${service ?? '?'}`, kind: 'skip', target: service ?? '?', detail: `no bot named ${service ?? '(no service label)'} in the config` });
+        else
+          add({
+            ...base,
+            key: `skip:halt-service-bot:${service ?? '?'}`,
+            kind: 'skip',
+            target: service ?? '?',
+            detail: `no bot named ${service ?? '(no service label)'} in the config`,
+          });
       } else if (action === 'restart-container-once') {
         const svc = config.services.find((s) => s.name === (alert.labels.service ?? alert.labels.job));
-        if (svc) add({ ...base, key: `restart-container:${svc.container}`, kind: 'restart-container', target: svc.container, bot: svc.role === 'bot' ? svc.name : undefined });
-        else add({ ...base, key: `skip:restart:${service ?? alert.labels.job ?? '?'}`, kind: 'skip', target: service ?? '?', detail: `no container is configured for ${service ?? alert.labels.job ?? '(no service label)'}` });
+        if (svc)
+          add({
+            ...base,
+            key: `restart-container:${svc.container}`,
+            kind: 'restart-container',
+            target: svc.container,
+            bot: svc.role === 'bot' ? svc.name : undefined,
+          });
+        else
+          add({
+            ...base,
+            key: `skip:restart:${service ?? alert.labels.job ?? '?'}`,
+            kind: 'skip',
+            target: service ?? '?',
+            detail: `no container is configured for ${service ?? alert.labels.job ?? '(no service label)'}`,
+          });
       } else {
         add({ ...base, key: `notify:${ruleName}:${alert.fingerprint}`, kind: 'notify', target: 'on-call' });
       }
