@@ -1,6 +1,6 @@
 # Two commands for a fresh machine: `make demo` and `make test` (see README).
 SHELL := /bin/bash
-.PHONY: install build demo test check down clean
+.PHONY: install build demo test check format down clean
 
 install:
 	@./scripts/install-deps.sh
@@ -14,6 +14,10 @@ demo: build
 check: install
 	npx tsc --noEmit -p tsconfig.json
 	npx eslint .
+	npx prettier --check src test
+
+format: install
+	npx prettier --write src test
 
 test: build
 	@./scripts/test.sh

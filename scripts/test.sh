@@ -9,9 +9,10 @@ mkdir -p "$ATC_HOME"
 rm -f "$ATC_HOME"/jest-results*.json
 code=0
 
-echo "== typecheck and lint"
+echo "== typecheck, lint and format"
 npx tsc --noEmit -p tsconfig.json || exit 1
 npx eslint . || exit 1
+npx prettier --check src test || exit 1
 
 # Sums the counts of the given runs' results (jest-results-<run>.json) into jest-results.json, which .ci/run reads;
 # a run that wrote no results (jest crashed, the rig never came up) counts as one failed suite.
