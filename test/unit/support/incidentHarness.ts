@@ -144,7 +144,9 @@ export async function waitView(
 
 /** Call at the top of a test file: connects and bundles in beforeAll; returns the worker and start helpers. */
 export function incidentHarness() {
-  const { client, withWorker, sleep } = useTestWorkflows(require.resolve('./incidentWorkflows'));
+  // A dev server of its own, not the time-skipping test server: under load, a cancelled incident waited there for its
+  // compensations until the test's timeout (once in a CI run); the escalation tests wait out their few real seconds.
+  const { client, withWorker, sleep } = useTestWorkflows(require.resolve('./incidentWorkflows'), 'dev');
   // never leave an open incident behind: other runbooks refuse to act while a critical one is open
   const started = new Set<string>(); // the incidents the current worker's test started
   return {
