@@ -64,6 +64,14 @@ test('`atc run rig-smoke` touches every integration for real and succeeds', asyn
   expect(byCheck['bot control: bot_paper state']).toMatch(/mode=paper/);
 });
 
+/** Starts rig-smoke with the `temporal` CLI itself (as an operator would from a shell), with JSON input. */
+async function startRigSmokeWithTemporalCli(id: string, input: string, extra: string[] = []): Promise<void> {
+  const cli = await findTemporalCli(REPO_ROOT);
+  const address = `127.0.0.1:${rigState().ports.temporal}`;
+  const args = ['workflow', 'start', '--address', address, '--task-queue', 'atc-ops', '--type', 'rigSmoke'];
+  await execFileAsync(cli, [...args, '--workflow-id', id, '--input', input, ...extra]);
+}
+
 async function waitForResult(id: string): Promise<{ status: string; result?: RigSmokeResult; type: string }> {
   return waitFor(
     `${id} finished`,
@@ -80,25 +88,8 @@ async function waitForResult(id: string): Promise<{ status: string; result?: Rig
 }
 
 test('a workflow started with the `temporal` CLI and JSON input runs the same as `atc run`', async () => {
-  const state = rigState();
-  const cli = await findTemporalCli(REPO_ROOT);
   const id = `rig-smoke-temporal-cli-${Date.now()}`;
-  await execFileAsync(cli, [
-    'workflow',
-    'start',
-    '--address',
-    `127.0.0.1:${state.ports.temporal}`,
-    '--task-queue',
-    'atc-ops',
-    '--type',
-    'rigSmoke',
-    '--workflow-id',
-    id,
-    '--input',
-    '{"environment":"paper"}',
-    '--search-attribute',
-    'AtcRunbook="rig-smoke"',
-  ]);
+  await startRigSmokeWithTemporalCli(id, '{"environment":"paper"}', ['--search-attribute', 'AtcRunbook="rig-smoke"']);
   const viaTemporal = await waitForResult(id);
   const viaAtc = JSON.parse((await atc(['run', 'rig-smoke', '--env', 'paper', '--json'])).stdout) as RigSmokeResult;
   expect(viaTemporal.status).toBe('COMPLETED');
@@ -112,23 +103,8 @@ test('a workflow started with the `temporal` CLI and JSON input runs the same as
 });
 
 test('bad JSON input from the `temporal` CLI fails the workflow with the reason', async () => {
-  const state = rigState();
-  const cli = await findTemporalCli(REPO_ROOT);
   const id = `rig-smoke-bad-input-${Date.now()}`;
-  await execFileAsync(cli, [
-    'workflow',
-    'start',
-    '--address',
-    `127.0.0.1:${state.ports.temporal}`,
-    '--task-queue',
-    'atc-ops',
-    '--type',
-    'rigSmoke',
-    '--workflow-id',
-    id,
-    '--input',
-    '{"environment":"Paper Trading","rounds":0}',
-  ]);
+  await startRigSmokeWithTemporalCli(id, '{"environment":"Paper Trading","rounds":0}');
   const shown = await waitForResult(id);
   expect(shown.status).toBe('FAILED');
   const failure = (JSON.parse((await atc(['show', id, '--json'])).stdout) as { failure: string }).failure;

@@ -95,10 +95,12 @@ test('cancelled (atc cancel, the UI): closes with its compensations — silence 
 
 test('a halt already under way when the incident is cancelled still finishes (fail-safe); the incident ends cancelled', async () => {
   let haltStarted = false;
+  let releaseHalt: () => void = () => undefined;
+  const halted = new Promise<void>((resolve) => (releaseHalt = resolve));
   const { seen, activities } = stubs(settings(), {
     stubBotHalt: async (i: { service: string }): Promise<StubHaltResult> => {
       haltStarted = true;
-      await new Promise((r) => setTimeout(r, 1500)); // a slow halt (the stub's duration, not a wait of the test)
+      await halted; // a slow halt: it finishes only after the test has cancelled the incident
       seen.halts.push(i);
       return { service: i.service, path: 'halted', confirmed: true, detail: 'slow stub halted' };
     },
@@ -108,6 +110,7 @@ test('a halt already under way when the incident is cancelled still finishes (fa
     await waitFor('the halt under way', () => haltStarted, { timeoutMs: 5000 });
     expect(haltStarted).toBe(true);
     await h.cancel();
+    releaseHalt();
     expect(((await h.result().catch((e: unknown) => e)) as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
     const child = client().workflow.getHandle(`${h.workflowId}-halt-bot_paper`);
     expect(await child.result()).toMatchObject({ service: 'bot_paper', path: 'halted' });
